@@ -1,0 +1,190 @@
+// N-API surface of the engine: trace(options, onProgress) -> { result: Promise, cancel() }.
+// Options are validated in TypeScript (src/native.ts) before they get here. The trace runs on
+// its own std::thread; progress reaches JS through a thread-safe function, and the result is
+// built into JS values once, on the main thread, when that function is finalised.
+#include <napi.h>
+
+#include <cstring>
+#include <memory>
+#include <thread>
+
+#include "tracer.h"
+
+namespace {
+
+struct Session {
+  std::unique_ptr<Tracer> tracer;
+  std::thread thread;
+  Napi::Promise::Deferred deferred;
+  Napi::ThreadSafeFunction tsfn;
+  explicit Session(Napi::Env env) : deferred(Napi::Promise::Deferred::New(env)) {}
+};
+
+std::vector<std::string> StringArray(Napi::Value v) {
+  std::vector<std::string> out;
+  Napi::Array a = v.As<Napi::Array>();
+  for (uint32_t i = 0; i < a.Length(); i++) out.push_back(a.Get(i).As<Napi::String>().Utf8Value());
+  return out;
+}
+
+Napi::Array ToJs(Napi::Env env, const std::vector<std::string>& v) {
+  Napi::Array a = Napi::Array::New(env, v.size());
+  for (size_t i = 0; i < v.size(); i++) a.Set(static_cast<uint32_t>(i), v[i]);
+  return a;
+}
+
+Napi::Value U64(Napi::Env env, uint64_t v) { return Napi::BigInt::New(env, v); }
+
+Napi::Object BuildResult(Napi::Env env, TraceResult& r) {
+  Napi::Object o = Napi::Object::New(env);
+  o.Set("complete", r.complete);
+  o.Set("aslrDisabled", r.aslr_disabled);
+  o.Set("pinnedCpu", r.pinned_cpu);
+  o.Set("warnings", ToJs(env, r.warnings));
+  o.Set("rootPid", r.root_pid);
+  o.Set("instructions", U64(env, r.instructions));
+  o.Set("elapsedNs", U64(env, r.end_ns - r.start_ns));
+
+  Napi::Array images = Napi::Array::New(env, r.images.size());
+  for (size_t i = 0; i < r.images.size(); i++) {
+    Image& img = *r.images[i];
+    Napi::Object io = Napi::Object::New(env);
+    io.Set("id", img.id);
+    io.Set("pid", img.pid);
+    io.Set("parentImage", img.parent_image);
+    io.Set("fromExec", img.from_exec);
+    io.Set("exe", img.exe);
+    io.Set("argv", ToJs(env, img.argv));
+    io.Set("mapsAtStart", img.maps_at_start);
+    io.Set("mapsAtExit", img.maps_at_exit);
+    io.Set("vdso", Napi::Buffer<char>::Copy(env, img.vdso.data(), img.vdso.size()));
+    io.Set("vdsoBase", U64(env, img.vdso_base));
+    io.Set("instructions", U64(env, img.instructions));
+    size_t n = img.counts.size();
+    auto pcs = Napi::TypedArrayOf<uint64_t>::New(env, n);
+    auto counts = Napi::TypedArrayOf<uint64_t>::New(env, n);
+    size_t k = 0;
+    img.counts.ForEach([&](uint64_t pc, uint64_t c) {
+      pcs[k] = pc;
+      counts[k] = c;
+      k++;
+    });
+    io.Set("pcs", pcs);
+    io.Set("counts", counts);
+    images.Set(static_cast<uint32_t>(i), io);
+    img.counts = AddrCounts();  // release memory early
+  }
+  o.Set("images", images);
+
+  Napi::Array procs = Napi::Array::New(env, r.processes.size());
+  for (size_t i = 0; i < r.processes.size(); i++) {
+    const Process& p = r.processes[i];
+    Napi::Object po = Napi::Object::New(env);
+    po.Set("pid", p.pid);
+    po.Set("ppid", p.ppid);
+    po.Set("image", p.image);
+    po.Set("exited", p.exited);
+    po.Set("exitCode", p.exit_code);
+    po.Set("exitSignal", p.exit_signal);
+    po.Set("coreDumped", p.core_dumped);
+    po.Set("signals", p.signals);
+    procs.Set(static_cast<uint32_t>(i), po);
+  }
+  o.Set("processes", procs);
+
+  Napi::Array threads = Napi::Array::New(env, r.threads.size());
+  for (size_t i = 0; i < r.threads.size(); i++) {
+    const Thread& t = r.threads[i];
+    Napi::Object to = Napi::Object::New(env);
+    to.Set("tid", t.tid);
+    to.Set("pid", t.pid);
+    to.Set("instructions", U64(env, t.instructions));
+    to.Set("syscalls", U64(env, t.syscalls));
+    threads.Set(static_cast<uint32_t>(i), to);
+  }
+  o.Set("threads", threads);
+
+  auto sys = Napi::TypedArrayOf<int64_t>::New(env, r.syscalls.size() * 11);
+  if (!r.syscalls.empty()) memcpy(sys.Data(), r.syscalls.data(), r.syscalls.size() * sizeof(SyscallRecord));
+  o.Set("syscalls", sys);
+  return o;
+}
+
+Napi::Value Trace(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  Napi::Object opts = info[0].As<Napi::Object>();
+  TraceOptions to;
+  to.spawn.file = opts.Get("file").As<Napi::String>().Utf8Value();
+  to.spawn.argv = StringArray(opts.Get("argv"));
+  to.spawn.env = StringArray(opts.Get("env"));
+  to.spawn.cwd = opts.Get("cwd").As<Napi::String>().Utf8Value();
+  to.spawn.disable_aslr = !opts.Get("aslr").As<Napi::Boolean>().Value();
+  to.follow = opts.Get("follow").As<Napi::Boolean>().Value();
+  to.pin = opts.Get("pin").As<Napi::Boolean>().Value();
+  to.progress_ms = opts.Get("progressIntervalMs").As<Napi::Number>().Int32Value();
+
+  Napi::Function on_progress = info[1].IsFunction()
+                                   ? info[1].As<Napi::Function>()
+                                   : Napi::Function::New(env, [](const Napi::CallbackInfo&) {});
+
+  auto* s = new Session(env);
+  s->tracer = std::make_unique<Tracer>(std::move(to));
+  Napi::Promise promise = s->deferred.Promise();
+
+  s->tsfn = Napi::ThreadSafeFunction::New(
+      env, on_progress, "stepcount-trace", 2, 1, s,
+      [](Napi::Env env, Session* s) {
+        // Main thread, after the tracing thread released the function: hand the result over.
+        s->thread.join();
+        TraceResult& r = s->tracer->result();
+        if (r.ok) {
+          s->deferred.Resolve(BuildResult(env, r));
+        } else {
+          Napi::Error err = Napi::Error::New(env, r.message);
+          err.Set("code", r.code);
+          err.Set("errno", Napi::Number::New(env, -r.err));
+          err.Set("syscall", r.syscall);
+          s->deferred.Reject(err.Value());
+        }
+        delete s;
+      });
+
+  s->thread = std::thread([s]() {
+    s->tracer->Run([s](const Progress& p) {
+      auto* copy = new Progress(p);
+      napi_status st = s->tsfn.NonBlockingCall(copy, [](Napi::Env env, Napi::Function fn, Progress* p) {
+        Napi::Object o = Napi::Object::New(env);
+        o.Set("instructions", Napi::Number::New(env, static_cast<double>(p->steps)));
+        o.Set("syscalls", Napi::Number::New(env, static_cast<double>(p->syscalls)));
+        o.Set("processes", Napi::Number::New(env, p->alive));
+        delete p;
+        fn.Call({o});
+      });
+      if (st != napi_ok) delete copy;  // queue full: drop this report
+    });
+    s->tsfn.Release();
+  });
+
+  Tracer* tracer = s->tracer.get();
+  Napi::Object handle = Napi::Object::New(env);
+  handle.Set("result", promise);
+  // The session outlives every call of cancel() that can matter: the thread holds it until
+  // the promise settles, and cancel() after that finds the trace finished.
+  auto done = std::make_shared<bool>(false);
+  promise.Get("then").As<Napi::Function>().Call(
+      promise, {Napi::Function::New(env, [done](const Napi::CallbackInfo&) { *done = true; }),
+                Napi::Function::New(env, [done](const Napi::CallbackInfo&) { *done = true; })});
+  handle.Set("cancel", Napi::Function::New(env, [tracer, done](const Napi::CallbackInfo&) {
+               if (!*done) tracer->Cancel();
+             }));
+  return handle;
+}
+
+Napi::Object Init(Napi::Env env, Napi::Object exports) {
+  exports.Set("trace", Napi::Function::New(env, Trace, "trace"));
+  return exports;
+}
+
+}  // namespace
+
+NODE_API_MODULE(stepcount, Init)

@@ -1,0 +1,542 @@
+#include "tracer.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <sched.h>
+#include <signal.h>
+#include <sys/ptrace.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <cstring>
+
+#include "proc_files.h"
+
+namespace {
+
+uint64_t NowNs() {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return static_cast<uint64_t>(ts.tv_sec) * 1000000000ull + static_cast<uint64_t>(ts.tv_nsec);
+}
+
+const char* ErrnoName(int err) {
+  switch (err) {
+    case EPERM: return "EPERM";
+    case ENOENT: return "ENOENT";
+    case ESRCH: return "ESRCH";
+    case EACCES: return "EACCES";
+    case ENOEXEC: return "ENOEXEC";
+    case ENOTDIR: return "ENOTDIR";
+    case E2BIG: return "E2BIG";
+    case ENOMEM: return "ENOMEM";
+    case EAGAIN: return "EAGAIN";
+    case ETXTBSY: return "ETXTBSY";
+    case EINVAL: return "EINVAL";
+    case ELOOP: return "ELOOP";
+    case ENAMETOOLONG: return "ENAMETOOLONG";
+    case EISDIR: return "EISDIR";
+    default: return "EUNKNOWN";
+  }
+}
+
+bool IsStopSignal(int sig) {
+  return sig == SIGSTOP || sig == SIGTSTP || sig == SIGTTIN || sig == SIGTTOU;
+}
+
+// Syscalls that can send a signal to the caller itself (the next SIGTRAP may be real).
+bool MaySignalSelf(const struct user_regs_struct& r) {
+  switch (r.orig_rax) {
+    case SYS_kill: case SYS_tkill: case SYS_rt_sigqueueinfo: return r.rsi == SIGTRAP;
+    case SYS_tgkill: case SYS_rt_tgsigqueueinfo: return r.rdx == SIGTRAP;
+    default: return false;
+  }
+}
+
+constexpr long kOptionsFollow = PTRACE_O_TRACEFORK | PTRACE_O_TRACEVFORK | PTRACE_O_TRACECLONE |
+                                PTRACE_O_TRACEEXEC | PTRACE_O_TRACEEXIT | PTRACE_O_EXITKILL;
+// Without follow: threads are still traced (TRACECLONE); fork/vfork children are not.
+constexpr long kOptionsNoFollow =
+    PTRACE_O_TRACECLONE | PTRACE_O_TRACEEXEC | PTRACE_O_TRACEEXIT | PTRACE_O_EXITKILL;
+
+}  // namespace
+
+void Tracer::Fail(const char* code, int err, const char* syscall, const std::string& message) {
+  res_.ok = false;
+  res_.code = code;
+  res_.err = err;
+  res_.syscall = syscall ? syscall : "";
+  res_.message = message;
+}
+
+void Tracer::Cancel() {
+  std::lock_guard<std::mutex> lock(pids_mu_);
+  cancel_.store(true, std::memory_order_relaxed);
+  // Wakes the tracer even if every tracee is blocked (waitpid returns on their death).
+  for (pid_t pid : killable_) kill(pid, SIGKILL);
+}
+
+void Tracer::KillAll() {
+  std::lock_guard<std::mutex> lock(pids_mu_);
+  for (pid_t pid : killable_) kill(pid, SIGKILL);
+}
+
+Thread* Tracer::Find(pid_t tid) {
+  if (tid == cached_tid_) return &res_.threads[cached_index_];
+  auto it = live_.find(tid);
+  if (it == live_.end()) return nullptr;
+  cached_tid_ = tid;
+  cached_index_ = it->second;
+  return &res_.threads[it->second];
+}
+
+Thread* Tracer::NewThread(pid_t tid, pid_t pid, int image) {
+  Thread t;
+  t.tid = tid;
+  t.pid = pid;
+  t.image = image;
+  res_.threads.push_back(t);
+  live_[tid] = res_.threads.size() - 1;
+  cached_tid_ = 0;  // the vector may have moved
+  return &res_.threads.back();
+}
+
+int Tracer::NewImage(pid_t pid, bool from_exec, int parent_image) {
+  auto img = std::make_unique<Image>();
+  img->id = static_cast<int>(res_.images.size());
+  img->pid = pid;
+  img->from_exec = from_exec;
+  img->parent_image = parent_image;
+  img->exe = proc::Exe(pid);
+  img->argv = proc::Cmdline(pid);
+  img->maps_at_start = proc::Maps(pid);
+  img->vdso = proc::VdsoBytes(pid, img->maps_at_start, &img->vdso_base);
+  res_.images.push_back(std::move(img));
+  return res_.images.back()->id;
+}
+
+bool Tracer::Start() {
+  if (opts_.pin) {
+    // Pin to a CPU this process may run on (the affinity mask may be restricted).
+    cpu_set_t set;
+    CPU_ZERO(&set);
+    if (sched_getaffinity(0, sizeof set, &set) == 0) {
+      int cpu = -1;
+      for (int i = CPU_SETSIZE - 1; i >= 0; i--)
+        if (CPU_ISSET(i, &set)) { cpu = i; break; }
+      if (cpu >= 0) {
+        cpu_set_t one;
+        CPU_ZERO(&one);
+        CPU_SET(cpu, &one);
+        if (sched_setaffinity(0, sizeof one, &one) == 0) {
+          res_.pinned_cpu = cpu;
+          opts_.spawn.cpu = cpu;
+        }
+      }
+    }
+  }
+  SpawnResult sp = SpawnStopped(opts_.spawn);
+  if (sp.pid < 0) {
+    Fail(ErrnoName(sp.err), sp.err, sp.syscall, std::string(sp.syscall) + " failed: " + strerror(sp.err));
+    return false;
+  }
+  report_fd_ = sp.report_fd;
+  res_.root_pid = sp.pid;
+  {
+    std::lock_guard<std::mutex> lock(pids_mu_);
+    killable_.insert(sp.pid);
+  }
+  int status = 0;
+  while (waitpid(sp.pid, &status, WUNTRACED) < 0 && errno == EINTR) {}
+  if (!WIFSTOPPED(status)) {
+    // The child died before reaching execve (chdir failed): its report says why.
+    int msg[2] = {0, 0};
+    ssize_t n = read(report_fd_, msg, sizeof msg);
+    close(report_fd_);
+    report_fd_ = -1;
+    root_reaped_ = true;
+    int err = n == sizeof msg ? msg[1] : ECHILD;
+    Fail(ErrnoName(err), err, msg[0] == kChdirFailed ? "chdir" : "fork",
+         std::string("cannot start the command: ") + strerror(err));
+    return false;
+  }
+  long opts = opts_.follow ? kOptionsFollow : kOptionsNoFollow;
+  if (ptrace(PTRACE_SEIZE, sp.pid, 0, opts) != 0) {
+    int err = errno;
+    kill(sp.pid, SIGKILL);
+    while (waitpid(sp.pid, &status, 0) < 0 && errno == EINTR) {}
+    close(report_fd_);
+    report_fd_ = -1;
+    root_reaped_ = true;
+    Fail(ErrnoName(err), err, "ptrace", std::string("PTRACE_SEIZE failed: ") + strerror(err));
+    return false;
+  }
+  Thread* t = NewThread(sp.pid, sp.pid, -1);
+  t->pre_exec = true;
+  t->started = true;
+  Process p;
+  p.pid = sp.pid;
+  p.ppid = getpid();
+  res_.processes.push_back(p);
+  proc_index_[sp.pid] = 0;
+  kill(sp.pid, SIGCONT);
+  res_.start_ns = NowNs();
+  res_.ok = true;
+  return true;
+}
+
+// Reads what the root's child side reported before execve (non-fatal warnings only, once
+// execve succeeded and closed the pipe).
+void Tracer::FinishRootStart() {
+  if (report_fd_ < 0) return;
+  int msg[2];
+  res_.aslr_disabled = opts_.spawn.disable_aslr;
+  while (read(report_fd_, msg, sizeof msg) == sizeof msg) {
+    if (msg[0] == kPersonalityFailed) {
+      res_.aslr_disabled = false;
+      res_.warnings.push_back(std::string("cannot disable ASLR (personality: ") + strerror(msg[1]) +
+                              "); addresses and counts may vary between runs");
+    }
+  }
+  close(report_fd_);
+  report_fd_ = -1;
+}
+
+void Tracer::Resume(Thread* t, int request, int sig) {
+  // ESRCH: the task was killed meanwhile (SIGKILL, exit_group of a sibling); its death follows.
+  ptrace(static_cast<__ptrace_request>(request), t->tid, 0, sig);
+}
+
+void Tracer::Count(Thread* t, uint64_t pc) {
+  t->instructions++;
+  res_.instructions++;
+  Image* img = res_.images[t->image].get();
+  img->instructions++;
+  img->counts.Add(pc);
+}
+
+void Tracer::RecordSyscall(Thread* t, const struct user_regs_struct& r, int64_t ret) {
+  SyscallRecord s;
+  s.tid = t->tid;
+  s.nr = static_cast<int64_t>(r.orig_rax);
+  s.args[0] = static_cast<int64_t>(r.rdi);
+  s.args[1] = static_cast<int64_t>(r.rsi);
+  s.args[2] = static_cast<int64_t>(r.rdx);
+  s.args[3] = static_cast<int64_t>(r.r10);
+  s.args[4] = static_cast<int64_t>(r.r8);
+  s.args[5] = static_cast<int64_t>(r.r9);
+  s.ret = ret;
+  s.thread_index = static_cast<int64_t>(t->instructions);
+  s.global_index = static_cast<int64_t>(res_.instructions);
+  res_.syscalls.push_back(s);
+  t->syscalls++;
+}
+
+// A SIGTRAP stop with no event: normally the end of one single step.
+void Tracer::Step(Thread* t) {
+  struct user_regs_struct r;
+  if (ptrace(PTRACE_GETREGS, t->tid, 0, &r) != 0) return;  // killed meanwhile
+  if (t->check_siginfo) {
+    t->check_siginfo = false;
+    siginfo_t si;
+    if (ptrace(PTRACE_GETSIGINFO, t->tid, 0, &si) == 0 && si.si_code <= 0) {
+      // A SIGTRAP the program sent itself: a real signal, not our step. The step that sent
+      // it was already counted, so nothing executed since.
+      OnSignal(t, SIGTRAP);
+      return;
+    }
+  }
+  if (t->after_exec) {
+    // The syscall-exit report of a successful execve, at the new entry point.
+    t->after_exec = false;
+    if (static_cast<int64_t>(r.orig_rax) != -1) RecordSyscall(t, r, static_cast<int64_t>(r.rax));
+    t->prev_rip = r.rip;
+    Resume(t, PTRACE_SINGLESTEP, 0);
+    return;
+  }
+  if (t->skip_trap) {
+    // First instruction of a signal handler: the kernel reports it before executing anything.
+    t->skip_trap = false;
+    t->prev_rip = r.rip;
+    Resume(t, PTRACE_SINGLESTEP, 0);
+    return;
+  }
+  uint64_t pc = t->prev_rip;
+  Image* img = res_.images[t->image].get();
+  t->instructions++;
+  res_.instructions++;
+  img->instructions++;
+  bool first_time = img->counts.Add(pc);
+  t->prev_rip = r.rip;
+  if (static_cast<int64_t>(r.orig_rax) != -1) {
+    RecordSyscall(t, r, static_cast<int64_t>(r.rax));
+    if (MaySignalSelf(r)) t->check_siginfo = true;
+  } else if (r.rip == pc + 1 && (first_time ? true : !img->int3.empty())) {
+    // One-byte instruction: int3 raises a real SIGTRAP that looks like our step.
+    bool is_int3 = img->int3.count(pc) != 0;
+    if (!is_int3 && first_time) {
+      errno = 0;
+      long word = ptrace(PTRACE_PEEKTEXT, t->tid, pc, 0);
+      if (errno == 0 && (word & 0xff) == 0xcc) {
+        img->int3.insert(pc);
+        is_int3 = true;
+      }
+    }
+    if (is_int3) {
+      OnSignal(t, SIGTRAP);
+      return;
+    }
+  }
+  Resume(t, PTRACE_SINGLESTEP, 0);
+}
+
+// A signal-delivery-stop: pass the signal on unchanged.
+void Tracer::OnSignal(Thread* t, int sig) {
+  auto it = proc_index_.find(t->pid);
+  if (it != proc_index_.end()) res_.processes[it->second].signals++;
+  if (t->pre_exec) {
+    Resume(t, PTRACE_CONT, sig);
+    return;
+  }
+  // A caught signal makes the kernel stop at the handler's first instruction, before it runs.
+  if (sig != SIGKILL && sig != SIGSTOP && proc::SignalCaught(t->tid, sig)) t->skip_trap = true;
+  Resume(t, PTRACE_SINGLESTEP, sig);
+}
+
+void Tracer::StartThread(Thread* t) {
+  struct user_regs_struct r;
+  if (ptrace(PTRACE_GETREGS, t->tid, 0, &r) == 0) t->prev_rip = r.rip;
+  t->started = true;
+  Resume(t, PTRACE_SINGLESTEP, 0);
+}
+
+void Tracer::OnEvent(Thread* t, int event, int sig) {
+  switch (event) {
+    case PTRACE_EVENT_FORK:
+    case PTRACE_EVENT_VFORK:
+    case PTRACE_EVENT_CLONE: {
+      unsigned long msg = 0;
+      ptrace(PTRACE_GETEVENTMSG, t->tid, 0, &msg);
+      pid_t child = static_cast<pid_t>(msg);
+      bool thread = event == PTRACE_EVENT_CLONE && proc::Tgid(child) == t->pid;
+      if (!thread && !opts_.follow) {
+        // A non-thread clone caught by TRACECLONE: let it run untraced.
+        auto early = early_stops_.find(child);
+        if (early != early_stops_.end()) {
+          early_stops_.erase(early);
+          ptrace(PTRACE_DETACH, child, 0, 0);
+        } else {
+          early_stops_[child] = -1;  // detach at its first stop
+        }
+        Resume(t, PTRACE_SINGLESTEP, 0);
+        return;
+      }
+      Thread* c;
+      if (thread) {
+        c = NewThread(child, t->pid, t->image);
+      } else {
+        Process p;
+        p.pid = child;
+        p.ppid = t->pid;
+        res_.processes.push_back(p);
+        proc_index_[child] = res_.processes.size() - 1;
+        {
+          std::lock_guard<std::mutex> lock(pids_mu_);
+          killable_.insert(child);
+        }
+        int parent_image = t->image;
+        int img = NewImage(child, false, parent_image);
+        res_.processes.back().image = img;
+        c = NewThread(child, child, img);
+        t = Find(t->pid == t->tid ? t->tid : t->tid);  // NewThread may move the vector
+      }
+      auto early = early_stops_.find(child);
+      if (early != early_stops_.end()) {
+        early_stops_.erase(early);
+        StartThread(c);
+      }
+      t = Find(t->tid);
+      Resume(t, PTRACE_SINGLESTEP, 0);
+      return;
+    }
+    case PTRACE_EVENT_EXEC: {
+      unsigned long msg = 0;
+      ptrace(PTRACE_GETEVENTMSG, t->tid, 0, &msg);
+      pid_t former = static_cast<pid_t>(msg);
+      if (former != t->tid) {
+        // A non-leader thread exec'd: it takes over the leader's tid; the leader is gone.
+        Thread* leader = t;
+        leader->exited = true;
+        Thread* execer = Find(former);
+        live_.erase(leader->tid);
+        cached_tid_ = 0;
+        if (!execer) return;
+        size_t idx = live_[former];
+        live_.erase(former);
+        live_[leader->tid] = idx;
+        t = &res_.threads[idx];
+        t->tid = leader->tid;  // the tid it has from now on
+      }
+      struct user_regs_struct r;
+      ptrace(PTRACE_GETREGS, t->tid, 0, &r);
+      if (t->pre_exec) {
+        t->pre_exec = false;
+        FinishRootStart();
+      } else {
+        Count(t, t->prev_rip);  // the execve instruction, in the old image
+      }
+      t->after_exec = true;
+      Process& p = res_.processes[proc_index_[t->pid]];
+      if (p.image >= 0) res_.images[p.image]->maps_at_exit = proc::Maps(t->pid);
+      int img = NewImage(t->pid, true, p.image);
+      p.image = img;
+      t->image = img;
+      t->prev_rip = r.rip;
+      Resume(t, PTRACE_SINGLESTEP, 0);
+      return;
+    }
+    case PTRACE_EVENT_EXIT: {
+      if (!t->pre_exec && t->started) {
+        struct user_regs_struct r;
+        if (ptrace(PTRACE_GETREGS, t->tid, 0, &r) == 0 && static_cast<int64_t>(r.orig_rax) != -1 &&
+            r.rip != t->prev_rip) {
+          // Inside a syscall whose step never completed (exit, exit_group, or a syscall
+          // interrupted by a sibling's exit_group): that instruction ran.
+          Count(t, t->prev_rip);
+          RecordSyscall(t, r, kNoReturn);
+          t->prev_rip = r.rip;
+        }
+        auto it = proc_index_.find(t->pid);
+        if (it != proc_index_.end()) {
+          std::string maps = proc::Maps(t->pid);
+          Process& p = res_.processes[it->second];
+          if (!maps.empty() && p.image >= 0) res_.images[p.image]->maps_at_exit = std::move(maps);
+        }
+      }
+      Resume(t, PTRACE_CONT, 0);
+      return;
+    }
+    case PTRACE_EVENT_STOP: {
+      if (!t->started) {
+        StartThread(t);
+      } else if (IsStopSignal(sig) && !t->pre_exec) {
+        // Group-stop: stay stopped, as without stepcount, until SIGCONT.
+        ptrace(PTRACE_LISTEN, t->tid, 0, 0);
+      } else {
+        Resume(t, t->pre_exec ? PTRACE_CONT : PTRACE_SINGLESTEP, 0);
+      }
+      return;
+    }
+    default:
+      Resume(t, t->pre_exec ? PTRACE_CONT : PTRACE_SINGLESTEP, 0);
+  }
+}
+
+void Tracer::OnStop(pid_t tid, int status) {
+  Thread* t = Find(tid);
+  int sig = WSTOPSIG(status);
+  int event = status >> 16;
+  if (!t) {
+    // A new task's first stop can arrive before its parent's fork/clone event.
+    auto early = early_stops_.find(tid);
+    if (early != early_stops_.end() && early->second == -1) {
+      early_stops_.erase(early);
+      ptrace(PTRACE_DETACH, tid, 0, 0);
+    } else {
+      early_stops_[tid] = status;
+    }
+    return;
+  }
+  if (event != 0) {
+    OnEvent(t, event, sig);
+  } else if (sig == SIGTRAP && !t->pre_exec) {
+    Step(t);
+  } else {
+    OnSignal(t, sig);
+  }
+}
+
+void Tracer::OnDeath(pid_t tid, int status) {
+  auto it = live_.find(tid);
+  if (it != live_.end()) {
+    res_.threads[it->second].exited = true;
+    live_.erase(it);
+    cached_tid_ = 0;
+  }
+  auto pit = proc_index_.find(tid);
+  if (pit != proc_index_.end()) {
+    Process& p = res_.processes[pit->second];
+    p.exited = true;
+    if (WIFEXITED(status)) p.exit_code = WEXITSTATUS(status);
+    if (WIFSIGNALED(status)) {
+      p.exit_signal = WTERMSIG(status);
+      p.core_dumped = WCOREDUMP(status);
+    }
+    std::lock_guard<std::mutex> lock(pids_mu_);
+    killable_.erase(tid);
+  }
+  if (tid == res_.root_pid) {
+    root_reaped_ = true;
+    if (report_fd_ >= 0) {
+      // The root died before execve succeeded: the pipe says why.
+      int msg[2] = {0, 0};
+      ssize_t n = read(report_fd_, msg, sizeof msg);
+      while (n == sizeof msg && msg[0] == kPersonalityFailed) n = read(report_fd_, msg, sizeof msg);
+      close(report_fd_);
+      report_fd_ = -1;
+      if (n == sizeof msg && msg[0] == kExecFailed) {
+        Fail(ErrnoName(msg[1]), msg[1], "execve",
+             std::string("cannot execute ") + opts_.spawn.file + ": " + strerror(msg[1]));
+      }
+    }
+  }
+}
+
+void Tracer::Loop(void (*report)(void*, const Progress&), void* ctx) {
+  uint64_t next_report = NowNs() + static_cast<uint64_t>(opts_.progress_ms) * 1000000ull;
+  uint32_t tick = 0;
+  bool killed = false;
+  for (;;) {
+    if (cancel_.load(std::memory_order_relaxed) && !killed) {
+      killed = true;
+      res_.complete = false;
+      KillAll();
+    }
+    int status;
+    pid_t tid = waitpid(-1, &status, __WALL);
+    if (tid < 0) {
+      if (errno == EINTR) continue;
+      break;  // ECHILD: no tracee left
+    }
+    if (WIFSTOPPED(status)) {
+      if (killed) {
+        // Draining after a kill: let every task run into its death.
+        ptrace(PTRACE_CONT, tid, 0, 0);
+        continue;
+      }
+      OnStop(tid, status);
+    } else {
+      OnDeath(tid, status);
+      if (live_.empty() && root_reaped_) break;
+    }
+    if (++tick % 4096 == 0) {
+      uint64_t now = NowNs();
+      if (now >= next_report) {
+        next_report = now + static_cast<uint64_t>(opts_.progress_ms) * 1000000ull;
+        Progress p{res_.instructions, static_cast<uint64_t>(res_.syscalls.size()),
+                   static_cast<uint32_t>(proc_index_.size())};
+        uint32_t alive = 0;
+        for (const Process& pr : res_.processes) alive += pr.exited ? 0 : 1;
+        p.alive = alive;
+        report(ctx, p);
+      }
+    }
+  }
+  res_.end_ns = NowNs();
+  if (report_fd_ >= 0) {
+    close(report_fd_);
+    report_fd_ = -1;
+  }
+}

@@ -1,0 +1,145 @@
+// The single-step engine. Everything here runs on one dedicated native thread, which owns
+// every ptrace and waitpid call of a trace. No N-API in this file.
+#pragma once
+#include <sys/types.h>
+#include <sys/user.h>
+
+#include <atomic>
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <set>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "addr_counts.h"
+#include "spawn.h"
+
+struct TraceOptions {
+  SpawnRequest spawn;
+  bool follow = true;       // trace child processes too
+  bool pin = true;          // pin tracer and tracee to one CPU
+  int progress_ms = 200;    // interval between progress reports
+};
+
+// One program image inside one process: from exec (or fork) to exit or the next exec.
+struct Image {
+  int id = 0;
+  pid_t pid = 0;
+  int parent_image = -1;    // for a forked child: the parent's image at fork time
+  bool from_exec = false;   // false: created by fork (same program as parent_image)
+  std::string exe;
+  std::vector<std::string> argv;
+  std::string maps_at_start, maps_at_exit;
+  std::string vdso;
+  uint64_t vdso_base = 0;
+  uint64_t instructions = 0;
+  AddrCounts counts;
+  std::set<uint64_t> int3;  // addresses of int3 instructions met (their SIGTRAP is real)
+};
+
+struct Process {
+  pid_t pid = 0, ppid = 0;
+  int image = -1;           // current image
+  bool exited = false;
+  int exit_code = -1;       // -1 unless exited normally
+  int exit_signal = 0;      // non-zero if killed by a signal
+  bool core_dumped = false;
+  int signals = 0;          // signals delivered (re-injected)
+};
+
+struct Thread {
+  pid_t tid = 0, pid = 0;
+  int image = -1;
+  uint64_t prev_rip = 0;    // where the thread will execute next (the next step counts it)
+  uint64_t instructions = 0;
+  uint64_t syscalls = 0;
+  bool started = false;     // has reached its first stop (prev_rip valid)
+  bool exited = false;
+  bool skip_trap = false;   // next SIGTRAP is a handler-entry stop: zero instructions ran
+  bool check_siginfo = false;  // next SIGTRAP may be a real signal (kill to self)
+  bool pre_exec = false;    // root before its execve: runs without stepping
+  bool after_exec = false;  // next SIGTRAP is execve's own syscall-exit report: nothing ran
+};
+
+// One syscall observed at the step after it: number, arguments, result.
+struct SyscallRecord {
+  int64_t tid, nr, args[6], ret, thread_index, global_index;
+};
+static_assert(sizeof(SyscallRecord) == 11 * 8, "syscall record is 11 int64 fields");
+constexpr int64_t kNoReturn = INT64_MIN;  // ret of exit/exit_group and unfinished syscalls
+
+struct Progress {
+  uint64_t steps, syscalls;
+  uint32_t alive;
+};
+
+struct TraceResult {
+  bool ok = false;
+  // failure (ok == false)
+  std::string code, syscall, message;
+  int err = 0;
+  // success
+  bool complete = true;
+  bool aslr_disabled = false;
+  int pinned_cpu = -1;
+  std::vector<std::string> warnings;
+  pid_t root_pid = 0;
+  uint64_t instructions = 0;
+  uint64_t start_ns = 0, end_ns = 0;  // CLOCK_MONOTONIC, around the traced part
+  std::vector<std::unique_ptr<Image>> images;
+  std::vector<Process> processes;
+  std::vector<Thread> threads;
+  std::vector<SyscallRecord> syscalls;
+};
+
+class Tracer {
+ public:
+  explicit Tracer(TraceOptions opts) : opts_(std::move(opts)) {}
+  // Runs the whole trace on the calling thread. `progress` is called every progress_ms.
+  template <typename ProgressFn>
+  void Run(ProgressFn progress);
+  // Any thread: stop the trace; the traced tree is killed and the result is partial.
+  void Cancel();
+  TraceResult& result() { return res_; }
+
+ private:
+  bool Start();
+  void Loop(void (*report)(void*, const Progress&), void* ctx);
+  void OnStop(pid_t tid, int status);
+  void OnDeath(pid_t tid, int status);
+  void OnEvent(Thread* t, int event, int sig);
+  void OnSignal(Thread* t, int sig);
+  void Step(Thread* t);
+  void Resume(Thread* t, int request, int sig);
+  Thread* NewThread(pid_t tid, pid_t pid, int image);
+  int NewImage(pid_t pid, bool from_exec, int parent_image);
+  void StartThread(Thread* t);
+  void Count(Thread* t, uint64_t pc);
+  void RecordSyscall(Thread* t, const struct user_regs_struct& r, int64_t ret);
+  void FinishRootStart();
+  void KillAll();
+  void Fail(const char* code, int err, const char* syscall, const std::string& message);
+  Thread* Find(pid_t tid);
+
+  TraceOptions opts_;
+  TraceResult res_;
+  std::unordered_map<pid_t, size_t> live_;         // tid -> index in res_.threads
+  std::unordered_map<pid_t, int> early_stops_;     // stops of tasks whose creation event is pending
+  std::unordered_map<pid_t, size_t> proc_index_;   // pid -> index in res_.processes
+  pid_t cached_tid_ = 0;
+  size_t cached_index_ = 0;
+  int report_fd_ = -1;
+  bool root_reaped_ = false;
+  std::atomic<bool> cancel_{false};
+  std::mutex pids_mu_;                              // guards killable_ (read by Cancel)
+  std::set<pid_t> killable_;
+  friend struct TracerAccess;
+};
+
+template <typename ProgressFn>
+void Tracer::Run(ProgressFn progress) {
+  if (!Start()) return;
+  Loop([](void* ctx, const Progress& p) { (*static_cast<ProgressFn*>(ctx))(p); }, &progress);
+}

@@ -1,0 +1,68 @@
+// Command-line entry: argument parsing (commander) and the one-line error convention.
+import { Command, CommanderError } from 'commander';
+import { createRequire } from 'node:module';
+import { reportCommand } from './commands/report.js';
+import { runCommand } from './commands/run.js';
+import { CliError, EXIT } from './errors.js';
+
+const { version } = createRequire(import.meta.url)('../../package.json') as { version: string };
+
+function fail(message: string, status: number): never {
+  process.stderr.write(`stepcount: ${message}\n`);
+  process.exit(status);
+}
+
+export function buildProgram(): Command {
+  const program = new Command('stepcount')
+    .description('Exact instruction counts for any Linux x86-64 command, by ptrace single-stepping.')
+    .version(version, '-V, --version')
+    .enablePositionalOptions()
+    .showSuggestionAfterError(true)
+    .exitOverride()
+    .configureOutput({ outputError: () => {} }); // errors are printed by main(), on one line
+
+  program
+    .command('run')
+    .description('run a command, count every instruction it executes, report on stderr')
+    .argument('<command...>', 'the command and its arguments (put -- before it)')
+    .option('-o, --output <file>', 'write the full profile as JSON (atomically)')
+    .option('-q, --quiet', 'no progress line and no report (use with -o)')
+    .option('--no-follow', 'trace only the first process (child processes run untraced)')
+    .option('--aslr', 'keep address-space randomisation on (default: off, for reproducible counts)')
+    .option('--no-pin', 'do not pin stepcount and the command to one CPU')
+    .option('--no-color', 'no colour in the report')
+    .passThroughOptions()
+    .exitOverride()
+    .action(async (argv: string[], opts) => {
+      const { status } = await runCommand(argv, opts);
+      process.exitCode = status;
+    });
+
+  program
+    .command('report')
+    .description('print the report of a saved profile (from run -o)')
+    .argument('<profile>', 'profile JSON written by stepcount run -o')
+    .option('--no-color', 'no colour in the report')
+    .exitOverride()
+    .action((file: string, opts) => reportCommand(file, opts));
+
+  return program;
+}
+
+export async function main(args: string[]): Promise<void> {
+  const program = buildProgram();
+  try {
+    await program.parseAsync(args, { from: 'user' });
+  } catch (e) {
+    if (e instanceof CommanderError) {
+      if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help') {
+        process.exit(0);
+      }
+      if (e.code === 'commander.executeSubCommandAsync') process.exit(e.exitCode);
+      fail(e.message.replace(/^error: /, '').replace(/\n+/g, ' ').replace(/\(Did you mean/, '(did you mean'), EXIT.usage);
+    }
+    if (e instanceof CliError) fail(e.message, e.status);
+    const detail = process.env.STEPCOUNT_DEBUG ? ((e as Error).stack ?? String(e)) : (e as Error).message;
+    fail(`internal error: ${detail.replace(/\n+/g, ' ')} (please report this; STEPCOUNT_DEBUG=1 shows the stack)`, EXIT.software);
+  }
+}

@@ -1,0 +1,134 @@
+// The whole native binding, typed. The addon (addon/binding.cc) trusts these types: every
+// option is validated here before it crosses into C++.
+import { createRequire } from 'node:module';
+import { projectRoot } from './paths.js';
+
+export interface TraceOptions {
+  /** Absolute path of the executable (PATH lookup is done by the caller). */
+  file: string;
+  /** argv[0..] as the program will see it. */
+  argv: string[];
+  /** Environment as "KEY=VALUE" strings. */
+  env: string[];
+  /** Working directory of the command; '' inherits stepcount's. */
+  cwd: string;
+  /** Keep ASLR on (default off: reproducible addresses and counts). */
+  aslr: boolean;
+  /** Trace child processes (threads are always traced). */
+  follow: boolean;
+  /** Pin the tracing thread and the command to one CPU. */
+  pin: boolean;
+  /** Interval between progress callbacks, in milliseconds. */
+  progressIntervalMs: number;
+}
+
+export interface TraceProgress {
+  instructions: number;
+  syscalls: number;
+  processes: number;
+}
+
+/** One program image: a process from exec (or fork) to exit or its next exec. */
+export interface RawImage {
+  id: number;
+  pid: number;
+  parentImage: number;
+  fromExec: boolean;
+  exe: string;
+  argv: string[];
+  mapsAtStart: string;
+  mapsAtExit: string;
+  vdso: Buffer;
+  vdsoBase: bigint;
+  instructions: bigint;
+  /** Distinct instruction addresses executed, and how many times each (same order). */
+  pcs: BigUint64Array;
+  counts: BigUint64Array;
+}
+
+export interface RawProcess {
+  pid: number;
+  ppid: number;
+  image: number;
+  exited: boolean;
+  exitCode: number;
+  exitSignal: number;
+  coreDumped: boolean;
+  signals: number;
+}
+
+export interface RawThread {
+  tid: number;
+  pid: number;
+  instructions: bigint;
+  syscalls: bigint;
+}
+
+/** Fields of one syscall record in RawTrace.syscalls (SYSCALL_STRIDE int64 each). */
+export const SYSCALL_FIELDS = ['tid', 'nr', 'a0', 'a1', 'a2', 'a3', 'a4', 'a5', 'ret', 'threadIndex', 'globalIndex'] as const;
+export const SYSCALL_STRIDE = SYSCALL_FIELDS.length;
+/** `ret` of a syscall that never returned (exit, exit_group, killed inside a syscall). */
+export const NO_RETURN = -(2n ** 63n);
+
+export interface RawTrace {
+  complete: boolean;
+  aslrDisabled: boolean;
+  pinnedCpu: number;
+  warnings: string[];
+  rootPid: number;
+  instructions: bigint;
+  elapsedNs: bigint;
+  images: RawImage[];
+  processes: RawProcess[];
+  threads: RawThread[];
+  syscalls: BigInt64Array;
+}
+
+export interface TraceHandle {
+  result: Promise<RawTrace>;
+  /** Kills the traced tree; `result` then resolves with complete: false. */
+  cancel(): void;
+}
+
+/** Errors from the engine carry the failing syscall, like Node's own system errors. */
+export interface NativeError extends Error {
+  code: string;
+  errno: number;
+  syscall: string;
+}
+
+interface Binding {
+  trace(options: TraceOptions, onProgress?: (p: TraceProgress) => void): TraceHandle;
+}
+
+const require = createRequire(import.meta.url);
+let binding: Binding | undefined;
+
+function load(): Binding {
+  binding ??= (require('node-gyp-build') as (dir: string) => Binding)(projectRoot);
+  return binding;
+}
+
+function check(cond: boolean, what: string): void {
+  if (!cond) throw new TypeError(`trace options: ${what}`);
+}
+
+export function validateTraceOptions(o: TraceOptions): void {
+  const isStr = (v: unknown): v is string => typeof v === 'string' && !v.includes('\0');
+  check(isStr(o.file) && o.file.startsWith('/'), 'file must be an absolute path');
+  check(Array.isArray(o.argv) && o.argv.length > 0 && o.argv.every(isStr), 'argv must be a non-empty array of strings');
+  check(Array.isArray(o.env) && o.env.every((e) => isStr(e) && e.includes('=')), 'env must be KEY=VALUE strings');
+  check(isStr(o.cwd), 'cwd must be a string');
+  for (const k of ['aslr', 'follow', 'pin'] as const) check(typeof o[k] === 'boolean', `${k} must be a boolean`);
+  check(Number.isInteger(o.progressIntervalMs) && o.progressIntervalMs >= 10 && o.progressIntervalMs <= 60_000,
+    'progressIntervalMs must be an integer from 10 to 60000');
+}
+
+export function trace(options: TraceOptions, onProgress?: (p: TraceProgress) => void): TraceHandle {
+  validateTraceOptions(options);
+  return load().trace(options, onProgress);
+}
+
+export function isNativeError(e: unknown): e is NativeError {
+  return e instanceof Error && typeof (e as NativeError).code === 'string' && typeof (e as NativeError).syscall === 'string';
+}
