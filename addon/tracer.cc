@@ -42,6 +42,12 @@ const char* ErrnoName(int err) {
   }
 }
 
+bool IsSyscallInsn(pid_t tid, uint64_t pc) {
+  errno = 0;
+  long word = ptrace(PTRACE_PEEKTEXT, tid, pc, 0);
+  return errno == 0 && (word & 0xffff) == 0x050f;
+}
+
 bool IsStopSignal(int sig) {
   return sig == SIGSTOP || sig == SIGTSTP || sig == SIGTTIN || sig == SIGTTOU;
 }
@@ -99,7 +105,6 @@ Thread* Tracer::NewThread(pid_t tid, pid_t pid, int image) {
   t.image = image;
   res_.threads.push_back(t);
   live_[tid] = res_.threads.size() - 1;
-  cached_tid_ = 0;  // the vector may have moved
   return &res_.threads.back();
 }
 
@@ -259,12 +264,16 @@ void Tracer::Step(Thread* t) {
   if (t->skip_trap) {
     // First instruction of a signal handler: the kernel reports it before executing anything.
     t->skip_trap = false;
+    t->handlers++;
     t->prev_rip = r.rip;
+    t->prev_rsp = r.rsp;
     Resume(t, PTRACE_SINGLESTEP, 0);
     return;
   }
   uint64_t pc = t->prev_rip;
   Image* img = res_.images[t->image].get();
+  uint64_t prev_rsp = t->prev_rsp;
+  if (t->handlers > 0) t->prev_rsp = r.rsp;
   t->instructions++;
   res_.instructions++;
   img->instructions++;
@@ -273,6 +282,13 @@ void Tracer::Step(Thread* t) {
   if (static_cast<int64_t>(r.orig_rax) != -1) {
     RecordSyscall(t, r, static_cast<int64_t>(r.rax));
     if (MaySignalSelf(r)) t->check_siginfo = true;
+  } else if (t->handlers > 0 && r.rsp > prev_rsp + 128 && IsSyscallInsn(t->tid, pc)) {
+    // rt_sigreturn restores orig_rax to -1, so it is recognised by the instruction itself
+    // (a syscall that popped the signal frame).
+    t->handlers--;
+    struct user_regs_struct sr = r;
+    sr.orig_rax = SYS_rt_sigreturn;
+    RecordSyscall(t, sr, static_cast<int64_t>(r.rax));
   } else if (r.rip == pc + 1 && (first_time ? true : !img->int3.empty())) {
     // One-byte instruction: int3 raises a real SIGTRAP that looks like our step.
     bool is_int3 = img->int3.count(pc) != 0;
@@ -294,12 +310,12 @@ void Tracer::Step(Thread* t) {
 
 // A signal-delivery-stop: pass the signal on unchanged.
 void Tracer::OnSignal(Thread* t, int sig) {
-  auto it = proc_index_.find(t->pid);
-  if (it != proc_index_.end()) res_.processes[it->second].signals++;
-  if (t->pre_exec) {
+  if (t->pre_exec) {  // the SIGCONT that starts the command, before its execve
     Resume(t, PTRACE_CONT, sig);
     return;
   }
+  auto it = proc_index_.find(t->pid);
+  if (it != proc_index_.end()) res_.processes[it->second].signals++;
   // A caught signal makes the kernel stop at the handler's first instruction, before it runs.
   if (sig != SIGKILL && sig != SIGSTOP && proc::SignalCaught(t->tid, sig)) t->skip_trap = true;
   Resume(t, PTRACE_SINGLESTEP, sig);
@@ -350,14 +366,12 @@ void Tracer::OnEvent(Thread* t, int event, int sig) {
         int img = NewImage(child, false, parent_image);
         res_.processes.back().image = img;
         c = NewThread(child, child, img);
-        t = Find(t->pid == t->tid ? t->tid : t->tid);  // NewThread may move the vector
       }
       auto early = early_stops_.find(child);
       if (early != early_stops_.end()) {
         early_stops_.erase(early);
         StartThread(c);
       }
-      t = Find(t->tid);
       Resume(t, PTRACE_SINGLESTEP, 0);
       return;
     }

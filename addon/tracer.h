@@ -5,6 +5,7 @@
 #include <sys/user.h>
 
 #include <atomic>
+#include <deque>
 #include <cstdint>
 #include <memory>
 #include <mutex>
@@ -56,6 +57,8 @@ struct Thread {
   uint64_t instructions = 0;
   uint64_t syscalls = 0;
   bool started = false;     // has reached its first stop (prev_rip valid)
+  int handlers = 0;         // signal handlers entered and not yet left by rt_sigreturn
+  uint64_t prev_rsp = 0;    // stack pointer at the previous stop (only kept inside handlers)
   bool exited = false;
   bool skip_trap = false;   // next SIGTRAP is a handler-entry stop: zero instructions ran
   bool check_siginfo = false;  // next SIGTRAP may be a real signal (kill to self)
@@ -90,7 +93,7 @@ struct TraceResult {
   uint64_t start_ns = 0, end_ns = 0;  // CLOCK_MONOTONIC, around the traced part
   std::vector<std::unique_ptr<Image>> images;
   std::vector<Process> processes;
-  std::vector<Thread> threads;
+  std::deque<Thread> threads;  // deque: Thread pointers stay valid as threads are added
   std::vector<SyscallRecord> syscalls;
 };
 

@@ -1,10 +1,11 @@
 /*
  * rawloop: the physical limit of ptrace single-stepping on this machine.
  *
- *   rawloop [--pin CPU] -- prog args...
+ *   rawloop [--pin CPU] [--no-aslr] -- prog args...
  *
  * Forks; the child does PTRACE_TRACEME (and, with --pin, pins itself to CPU)
- * then execv()s prog. The parent (also pinned with --pin) catches the exec
+ * (with --no-aslr, sets personality(ADDR_NO_RANDOMIZE), as stepcount does by
+ * default, so that counts of dynamic programs are reproducible) then execv()s prog. The parent (also pinned with --pin) catches the exec
  * SIGTRAP and then does nothing but
  *     ptrace(PTRACE_SINGLESTEP, pid, 0, sig); waitpid(pid, &st, 0);
  * counting the SIGTRAP stops until the child exits. The final exit_group
@@ -21,6 +22,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/personality.h>
 #include <sys/ptrace.h>
 #include <sys/types.h>
 #include <sys/wait.h>
@@ -28,7 +30,7 @@
 #include <unistd.h>
 
 static void usage(void) {
-    fprintf(stderr, "usage: rawloop [--pin CPU] -- prog args...\n");
+    fprintf(stderr, "usage: rawloop [--pin CPU] [--no-aslr] -- prog args...\n");
     exit(2);
 }
 
@@ -41,10 +43,13 @@ static int pin_to(int cpu) {
 
 int main(int argc, char **argv) {
     int cpu = -1;
+    int no_aslr = 0;
     int i = 1;
     for (; i < argc; i++) {
         if (strcmp(argv[i], "--") == 0) { i++; break; }
-        if (strcmp(argv[i], "--pin") == 0 && i + 1 < argc) {
+        if (strcmp(argv[i], "--no-aslr") == 0) {
+            no_aslr = 1;
+        } else if (strcmp(argv[i], "--pin") == 0 && i + 1 < argc) {
             char *end;
             long v = strtol(argv[++i], &end, 10);
             if (*end || v < 0 || v >= CPU_SETSIZE) usage();
@@ -66,6 +71,7 @@ int main(int argc, char **argv) {
     if (pid == 0) {
         /* affinity is inherited across fork, but be explicit */
         if (cpu >= 0 && pin_to(cpu) != 0) _exit(126);
+        if (no_aslr && personality(ADDR_NO_RANDOMIZE) == -1) _exit(126);
         if (ptrace(PTRACE_TRACEME, 0, 0, 0) != 0) _exit(126);
         execv(prog[0], prog);
         fprintf(stderr, "rawloop: execv %s: %s\n", prog[0], strerror(errno));

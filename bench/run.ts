@@ -180,7 +180,9 @@ interface RawResult {
 }
 
 function runRaw(rawloop: string, cmd: string[], cpu: number | null): RawResult {
-  const args = cpu === null ? ['--', ...cmd] : ['--pin', String(cpu), '--', ...cmd];
+  // --no-aslr: stepcount disables ASLR by default; without it the dynamic
+  // workload's count occasionally varies by a few dozen instructions.
+  const args = [...(cpu === null ? [] : ['--pin', String(cpu)]), '--no-aslr', '--', ...cmd];
   const r = spawnSync(rawloop, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], maxBuffer: 64 << 20 });
   if (r.error) throw new Error(`rawloop: ${r.error.message}`);
   const line = r.stderr

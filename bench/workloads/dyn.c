@@ -5,7 +5,7 @@
  *
  *   gcc -O1 -o dyn dyn.c
  *   dyn [MULT]       MULT (float, default 1) scales the work; MULT=1 is
- *                    roughly 2.6M user-mode instructions, of which
+ *                    roughly 2.7M user-mode instructions, of which
  *                    about 113k are ld.so start-up (dyn 0).
  */
 #include <stdio.h>

@@ -32,6 +32,7 @@ export const STATIC_FIXTURES: ReadonlySet<string> = new Set([
   'sigkill_self',
   'sighandler',
   'write_hello',
+  'dots',
 ]);
 
 /** Fixtures that are ordinary dynamic glibc programs (counts not fixed). */
@@ -170,6 +171,8 @@ export const expected = {
   sighandler: (k = 5): number => 2 * k + 19,
   /** write_hello.c: 5 (write) + 3 (exit); prints "hello\n". */
   write_hello: 8,
+  /** dots.c with -DDOTS=d -DSPIN=s: 2 setup + d * (2s + 9) + 3 exit. */
+  dots: (d: number, s: number): number => d * (2 * s + 9) + 5,
 } as const;
 
 /** Exit statuses of the fixtures (number = exit code; string = terminating signal). */
