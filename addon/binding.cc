@@ -2,6 +2,7 @@
 // Options are validated in TypeScript (src/native.ts) before they get here. The trace runs on
 // its own std::thread; progress reaches JS through a thread-safe function, and the result is
 // built into JS values once, on the main thread, when that function is finalised.
+#include <cxxabi.h>
 #include <napi.h>
 
 #include <cstring>
@@ -180,8 +181,25 @@ Napi::Value Trace(const Napi::CallbackInfo& info) {
   return handle;
 }
 
+// demangle(names: string[]): string[] -- Itanium C++ ABI names via the C++ runtime; names
+// that are not mangled (or fail) come back unchanged.
+Napi::Value Demangle(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  Napi::Array in = info[0].As<Napi::Array>();
+  Napi::Array out = Napi::Array::New(env, in.Length());
+  for (uint32_t i = 0; i < in.Length(); i++) {
+    std::string name = in.Get(i).As<Napi::String>().Utf8Value();
+    int status = -1;
+    char* d = name.compare(0, 2, "_Z") == 0 ? abi::__cxa_demangle(name.c_str(), nullptr, nullptr, &status) : nullptr;
+    out.Set(i, status == 0 && d ? std::string(d) : name);
+    free(d);
+  }
+  return out;
+}
+
 Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("trace", Napi::Function::New(env, Trace, "trace"));
+  exports.Set("demangle", Napi::Function::New(env, Demangle, "demangle"));
   return exports;
 }
 

@@ -99,6 +99,7 @@ export interface NativeError extends Error {
 
 interface Binding {
   trace(options: TraceOptions, onProgress?: (p: TraceProgress) => void): TraceHandle;
+  demangle(names: string[]): string[];
 }
 
 const require = createRequire(import.meta.url);
@@ -131,4 +132,10 @@ export function trace(options: TraceOptions, onProgress?: (p: TraceProgress) => 
 
 export function isNativeError(e: unknown): e is NativeError {
   return e instanceof Error && typeof (e as NativeError).code === 'string' && typeof (e as NativeError).syscall === 'string';
+}
+
+/** Demangles Itanium C++ ABI names (`_Z...`); other names come back unchanged. */
+export function demangleCxx(names: string[]): string[] {
+  if (!names.every((n) => typeof n === 'string')) throw new TypeError('demangle: names must be strings');
+  return load().demangle(names);
 }
