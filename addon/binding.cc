@@ -101,6 +101,9 @@ Napi::Object BuildResult(Napi::Env env, TraceResult& r) {
     to.Set("pid", t.pid);
     to.Set("instructions", U64(env, t.instructions));
     to.Set("syscalls", U64(env, t.syscalls));
+    Napi::Int32Array roots = Napi::Int32Array::New(env, t.roots.size());
+    for (size_t k = 0; k < t.roots.size(); k++) roots[k] = t.roots[k];
+    to.Set("roots", roots);
     threads.Set(static_cast<uint32_t>(i), to);
   }
   o.Set("threads", threads);
@@ -108,6 +111,38 @@ Napi::Object BuildResult(Napi::Env env, TraceResult& r) {
   auto sys = Napi::TypedArrayOf<int64_t>::New(env, r.syscalls.size() * 11);
   if (!r.syscalls.empty()) memcpy(sys.Data(), r.syscalls.data(), r.syscalls.size() * sizeof(SyscallRecord));
   o.Set("syscalls", sys);
+
+  Napi::Array files = Napi::Array::New(env, r.files.size());
+  for (size_t i = 0; i < r.files.size(); i++) {
+    Napi::Object fo = Napi::Object::New(env);
+    fo.Set("syscall", r.files[i].syscall);
+    fo.Set("path", r.files[i].path);
+    files.Set(static_cast<uint32_t>(i), fo);
+  }
+  o.Set("files", files);
+
+  // The call tree, columnar.
+  const std::vector<CallNode>& nodes = r.tree.nodes();
+  size_t nn = nodes.size();
+  Napi::Int32Array parent = Napi::Int32Array::New(env, nn);
+  Napi::Int32Array image = Napi::Int32Array::New(env, nn);
+  auto entry = Napi::TypedArrayOf<uint64_t>::New(env, nn);
+  auto self = Napi::TypedArrayOf<uint64_t>::New(env, nn);
+  auto calls = Napi::TypedArrayOf<uint64_t>::New(env, nn);
+  for (size_t i = 0; i < nn; i++) {
+    parent[i] = nodes[i].parent;
+    image[i] = nodes[i].image;
+    entry[i] = nodes[i].entry;
+    self[i] = nodes[i].self;
+    calls[i] = nodes[i].calls;
+  }
+  Napi::Object tree = Napi::Object::New(env);
+  tree.Set("parent", parent);
+  tree.Set("image", image);
+  tree.Set("entry", entry);
+  tree.Set("self", self);
+  tree.Set("calls", calls);
+  o.Set("tree", tree);
   return o;
 }
 

@@ -13,6 +13,7 @@
 #include <cstring>
 
 #include "proc_files.h"
+#include "written_paths.h"
 
 namespace {
 
@@ -220,6 +221,7 @@ void Tracer::Count(Thread* t, uint64_t pc) {
   Image* img = res_.images[t->image].get();
   img->instructions++;
   img->counts.Add(pc);
+  if (!t->stack.empty()) res_.tree[t->stack.back().node].self++;
 }
 
 void Tracer::RecordSyscall(Thread* t, const struct user_regs_struct& r, int64_t ret) {
@@ -237,6 +239,68 @@ void Tracer::RecordSyscall(Thread* t, const struct user_regs_struct& r, int64_t 
   s.global_index = static_cast<int64_t>(res_.instructions);
   res_.syscalls.push_back(s);
   t->syscalls++;
+  std::string path;
+  if (ret != kNoReturn && WrittenPath(t->pid, r, &path))
+    res_.files.push_back(FileEvent{static_cast<uint32_t>(res_.syscalls.size() - 1), std::move(path)});
+}
+
+// A fresh shadow stack for a thread starting (or exec'ing) at `rip`.
+void Tracer::ResetStack(Thread* t, uint64_t rip) {
+  int32_t root = res_.tree.NewRoot(t->image);
+  t->roots.push_back(root);
+  t->stack.clear();
+  t->stack.push_back(Frame{UINT64_MAX, root});
+  int32_t bottom = res_.tree.Child(root, t->image, rip);
+  res_.tree[bottom].calls++;
+  t->stack.push_back(Frame{UINT64_MAX, bottom});
+  t->range_lo = t->range_hi = 0;
+}
+
+// Call-tree bookkeeping for one step from `pc`: charge the step to the frame on top, then
+// follow the control transfer it made (return, call, or jump into another object).
+inline void Tracer::Track(Thread* t, Image* img, uint64_t pc, uint64_t prev_rsp,
+                          const struct user_regs_struct& r) {
+  std::vector<Frame>& st = t->stack;
+  res_.tree[st.back().node].self++;
+  const uint64_t rip = r.rip, rsp = r.rsp;
+  if (rsp > st.back().sp) {
+    // Returned (ret, longjmp, exception unwinding, sigreturn): pop every frame below rsp.
+    while (st.size() > 2 && rsp > st.back().sp) st.pop_back();
+    return;
+  }
+  if (rip > pc && rip <= pc + 15) return;  // fell through to the next instruction
+  if (rsp == prev_rsp - 8) {
+    // A call pushed the address of the instruction after it and left that range.
+    errno = 0;
+    uint64_t ret = static_cast<uint64_t>(ptrace(PTRACE_PEEKDATA, t->tid, rsp, 0));
+    if (errno == 0 && ret > pc && ret <= pc + 15) {
+      int32_t n = res_.tree.Child(st.back().node, t->image, rip);
+      res_.tree[n].calls++;
+      st.push_back(Frame{rsp, n});
+      return;
+    }
+  }
+  if (rip >= t->range_lo && rip < t->range_hi && pc >= t->range_lo && pc < t->range_hi) return;
+  // A jump into another object (PLT stub -> library, tail call across objects) replaces the
+  // jumping frame with the callee's, under the same caller.
+  const ExecRange* to = nullptr;
+  const ExecRange* from = nullptr;
+  uint32_t a = img->exec_maps.ObjectOf(t->pid, rip, &to);
+  uint32_t b = img->exec_maps.ObjectOf(t->pid, pc, &from);
+  if (to) {
+    t->range_lo = to->lo;
+    t->range_hi = to->hi;
+  }
+  if (a != b && a != UINT32_MAX) {
+    // Only a jump made by the frame's own function counts (a PLT stub or tail call); a jump
+    // from another object back into it (the end of longjmp or of unwinding) does not.
+    Frame& f = st.back();
+    const ExecRange* fr = nullptr;
+    if (img->exec_maps.ObjectOf(t->pid, res_.tree[f.node].entry, &fr) != b) return;
+    int32_t n = res_.tree.Child(res_.tree[f.node].parent, t->image, rip);
+    res_.tree[n].calls++;
+    f.node = n;
+  }
 }
 
 // A SIGTRAP stop with no event: normally the end of one single step.
@@ -258,6 +322,7 @@ void Tracer::Step(Thread* t) {
     t->after_exec = false;
     if (static_cast<int64_t>(r.orig_rax) != -1) RecordSyscall(t, r, static_cast<int64_t>(r.rax));
     t->prev_rip = r.rip;
+    t->prev_rsp = r.rsp;
     Resume(t, PTRACE_SINGLESTEP, 0);
     return;
   }
@@ -267,17 +332,21 @@ void Tracer::Step(Thread* t) {
     t->handlers++;
     t->prev_rip = r.rip;
     t->prev_rsp = r.rsp;
+    int32_t n = res_.tree.Child(t->stack.back().node, t->image, r.rip);  // the handler's frame
+    res_.tree[n].calls++;
+    t->stack.push_back(Frame{r.rsp, n});
     Resume(t, PTRACE_SINGLESTEP, 0);
     return;
   }
   uint64_t pc = t->prev_rip;
   Image* img = res_.images[t->image].get();
   uint64_t prev_rsp = t->prev_rsp;
-  if (t->handlers > 0) t->prev_rsp = r.rsp;
+  t->prev_rsp = r.rsp;
   t->instructions++;
   res_.instructions++;
   img->instructions++;
   bool first_time = img->counts.Add(pc);
+  Track(t, img, pc, prev_rsp, r);
   t->prev_rip = r.rip;
   if (static_cast<int64_t>(r.orig_rax) != -1) {
     RecordSyscall(t, r, static_cast<int64_t>(r.rax));
@@ -323,7 +392,11 @@ void Tracer::OnSignal(Thread* t, int sig) {
 
 void Tracer::StartThread(Thread* t) {
   struct user_regs_struct r;
-  if (ptrace(PTRACE_GETREGS, t->tid, 0, &r) == 0) t->prev_rip = r.rip;
+  if (ptrace(PTRACE_GETREGS, t->tid, 0, &r) == 0) {
+    t->prev_rip = r.rip;
+    t->prev_rsp = r.rsp;
+  }
+  if (t->stack.empty()) ResetStack(t, t->prev_rip);
   t->started = true;
   Resume(t, PTRACE_SINGLESTEP, 0);
 }
@@ -366,6 +439,14 @@ void Tracer::OnEvent(Thread* t, int event, int sig) {
         int img = NewImage(child, false, parent_image);
         res_.processes.back().image = img;
         c = NewThread(child, child, img);
+        // The child continues the parent's calls: mirror its shadow stack under a new root.
+        int32_t root = res_.tree.NewRoot(img);
+        c->roots.push_back(root);
+        c->stack.push_back(Frame{UINT64_MAX, root});
+        for (size_t i = 1; i < t->stack.size(); i++) {
+          int32_t n = res_.tree.Child(c->stack.back().node, img, res_.tree[t->stack[i].node].entry);
+          c->stack.push_back(Frame{t->stack[i].sp, n});
+        }
       }
       auto early = early_stops_.find(child);
       if (early != early_stops_.end()) {
@@ -408,6 +489,9 @@ void Tracer::OnEvent(Thread* t, int event, int sig) {
       p.image = img;
       t->image = img;
       t->prev_rip = r.rip;
+      t->prev_rsp = r.rsp;
+      t->handlers = 0;
+      ResetStack(t, r.rip);
       Resume(t, PTRACE_SINGLESTEP, 0);
       return;
     }

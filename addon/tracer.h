@@ -15,6 +15,8 @@
 #include <vector>
 
 #include "addr_counts.h"
+#include "call_tree.h"
+#include "exec_maps.h"
 #include "spawn.h"
 
 struct TraceOptions {
@@ -38,6 +40,7 @@ struct Image {
   uint64_t instructions = 0;
   AddrCounts counts;
   std::set<uint64_t> int3;  // addresses of int3 instructions met (their SIGTRAP is real)
+  ExecMaps exec_maps;
 };
 
 struct Process {
@@ -58,7 +61,10 @@ struct Thread {
   uint64_t syscalls = 0;
   bool started = false;     // has reached its first stop (prev_rip valid)
   int handlers = 0;         // signal handlers entered and not yet left by rt_sigreturn
-  uint64_t prev_rsp = 0;    // stack pointer at the previous stop (only kept inside handlers)
+  uint64_t prev_rsp = 0;    // stack pointer at the previous stop
+  std::vector<Frame> stack; // shadow stack: [0] the thread root, [1] the bottom frame (never popped)
+  uint64_t range_lo = 0, range_hi = 0;  // executable mapping the thread was last seen in
+  std::vector<int32_t> roots;           // call-tree roots of this thread (one per exec)
   bool exited = false;
   bool skip_trap = false;   // next SIGTRAP is a handler-entry stop: zero instructions ran
   bool check_siginfo = false;  // next SIGTRAP may be a real signal (kill to self)
@@ -72,6 +78,12 @@ struct SyscallRecord {
 };
 static_assert(sizeof(SyscallRecord) == 11 * 8, "syscall record is 11 int64 fields");
 constexpr int64_t kNoReturn = INT64_MIN;  // ret of exit/exit_group and unfinished syscalls
+
+// A file opened for writing (or created, renamed onto, linked, truncated).
+struct FileEvent {
+  uint32_t syscall;  // index into TraceResult::syscalls
+  std::string path;  // absolute, as resolved at the time of the call
+};
 
 struct Progress {
   uint64_t steps, syscalls;
@@ -95,6 +107,8 @@ struct TraceResult {
   std::vector<Process> processes;
   std::deque<Thread> threads;  // deque: Thread pointers stay valid as threads are added
   std::vector<SyscallRecord> syscalls;
+  std::vector<FileEvent> files;
+  CallTree tree;
 };
 
 class Tracer {
@@ -119,6 +133,8 @@ class Tracer {
   Thread* NewThread(pid_t tid, pid_t pid, int image);
   int NewImage(pid_t pid, bool from_exec, int parent_image);
   void StartThread(Thread* t);
+  void ResetStack(Thread* t, uint64_t rip);
+  void Track(Thread* t, Image* img, uint64_t pc, uint64_t prev_rsp, const struct user_regs_struct& r);
   void Count(Thread* t, uint64_t pc);
   void RecordSyscall(Thread* t, const struct user_regs_struct& r, int64_t ret);
   void FinishRootStart();

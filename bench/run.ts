@@ -407,24 +407,43 @@ async function main(): Promise<void> {
   ];
   const countRows: string[][] = [['workload', 'raw steps', 'stepcount instructions', 'sc - raw', 'agree?']];
 
+  let failures = 0;
   for (const w of workloads) {
     const unpinned: RawResult[] = [];
     const pinned: RawResult[] = [];
     const sc: ScResult[] = [];
+    // A failed run (e.g. dist/ being rebuilt under us) is logged and left out
+    // of the medians rather than aborting the whole report.
+    const attempt = <T>(label: string, f: () => T): T | null => {
+      try {
+        return f();
+      } catch (e) {
+        failures++;
+        log(`  ${label}: FAILED: ${(e as Error).message.split('\n').slice(0, 6).join('\n    ')}`);
+        return null;
+      }
+    };
     for (let r = 1; r <= opts.rounds; r++) {
-      const u = runRaw(b.rawloop, w.cmd, null);
-      unpinned.push(u);
-      log(`  ${w.name} round ${r}: raw unpinned  ${fmtInt(u.steps)} steps in ${u.seconds.toFixed(2)} s = ${fmtRate(u.rate)}/s`);
-      const p = runRaw(b.rawloop, w.cmd, pinCpu);
-      pinned.push(p);
-      log(`  ${w.name} round ${r}: raw pinned    ${fmtInt(p.steps)} steps in ${p.seconds.toFixed(2)} s = ${fmtRate(p.rate)}/s`);
+      const tag = `${w.name} round ${r}`;
+      const u = attempt(`${tag}: raw unpinned`, () => runRaw(b.rawloop, w.cmd, null));
+      if (u) {
+        unpinned.push(u);
+        log(`  ${tag}: raw unpinned  ${fmtInt(u.steps)} steps in ${u.seconds.toFixed(2)} s = ${fmtRate(u.rate)}/s`);
+      }
+      const p = attempt(`${tag}: raw pinned`, () => runRaw(b.rawloop, w.cmd, pinCpu));
+      if (p) {
+        pinned.push(p);
+        log(`  ${tag}: raw pinned    ${fmtInt(p.steps)} steps in ${p.seconds.toFixed(2)} s = ${fmtRate(p.rate)}/s`);
+      }
       if (withSc) {
-        const s = runStepcount(root, tmp, w.cmd);
-        sc.push(s);
-        log(
-          `  ${w.name} round ${r}: stepcount     ${fmtInt(s.instructions)} instr in ${s.seconds.toFixed(2)} s ` +
-            `(whole command ${s.outerSeconds.toFixed(2)} s) = ${fmtRate(s.rate)}/s`,
-        );
+        const s = attempt(`${tag}: stepcount`, () => runStepcount(root, tmp, w.cmd));
+        if (s) {
+          sc.push(s);
+          log(
+            `  ${tag}: stepcount     ${fmtInt(s.instructions)} instr in ${s.seconds.toFixed(2)} s ` +
+              `(whole command ${s.outerSeconds.toFixed(2)} s) = ${fmtRate(s.rate)}/s`,
+          );
+        }
       }
     }
     const mu = median(unpinned.map((x) => x.rate));
@@ -432,13 +451,14 @@ async function main(): Promise<void> {
     const best = Math.max(mu, mp);
     const ms = withSc ? median(sc.map((x) => x.rate)) : NaN;
     const ratio = ms / best;
+    const ok = Number.isFinite(ratio);
     rows.push([
       w.name,
       fmtRate(mu),
       fmtRate(mp),
       withSc ? fmtRate(ms) : 'n/a',
-      withSc ? ratio.toFixed(3) : 'n/a',
-      withSc ? (ratio >= 0.95 ? 'MET' : 'MISSED') : 'n/a',
+      ok ? ratio.toFixed(3) : 'n/a',
+      ok ? (ratio >= 0.95 ? 'MET' : 'MISSED') : withSc ? 'NO DATA' : 'n/a',
     ]);
 
     const rawSteps = [...new Set([...unpinned, ...pinned].map((x) => x.steps))];
@@ -446,12 +466,13 @@ async function main(): Promise<void> {
     const rawMed = median([...unpinned, ...pinned].map((x) => x.steps));
     const scMed = median(sc.map((x) => x.instructions));
     const diff = scMed - rawMed;
+    const haveCounts = withSc && Number.isFinite(diff);
     countRows.push([
       w.name,
       rawSteps.map(fmtInt).join(' / '),
-      withSc ? scInstr.map(fmtInt).join(' / ') : 'n/a',
-      withSc ? (diff >= 0 ? '+' : '') + fmtInt(diff) : 'n/a',
-      withSc ? (Math.abs(diff) <= 2 ? 'yes' : Math.abs(diff) <= rawMed * 0.001 ? 'close (<0.1%)' : 'NO') : 'n/a',
+      haveCounts ? scInstr.map(fmtInt).join(' / ') : 'n/a',
+      haveCounts ? (diff >= 0 ? '+' : '') + fmtInt(diff) : 'n/a',
+      haveCounts ? (Math.abs(diff) <= 2 ? 'yes' : Math.abs(diff) <= rawMed * 0.001 ? 'close (<0.1%)' : 'NO') : 'n/a',
     ]);
   }
 
@@ -459,6 +480,7 @@ async function main(): Promise<void> {
   console.log(table(rows));
   console.log('\nStep counts (raw loop does not count the final exit_group syscall, so expect sc - raw = +1)\n');
   console.log(table(countRows));
+  if (failures) console.log(`\n${failures} run(s) FAILED and were left out of the medians (see the log above).`);
 
   if (opts.memory && withSc) {
     const bigMult = opts.quick ? '0.8' : '4';

@@ -1,7 +1,9 @@
 // Command-line entry: argument parsing (commander) and the one-line error convention.
 import { Command, CommanderError } from 'commander';
 import { createRequire } from 'node:module';
+import { flameCommand } from './commands/flame.js';
 import { reportCommand } from './commands/report.js';
+import { addDisplayOptions } from './commands/report-options.js';
 import { runCommand } from './commands/run.js';
 import { CliError, EXIT } from './errors.js';
 
@@ -21,7 +23,7 @@ export function buildProgram(): Command {
     .exitOverride()
     .configureOutput({ outputError: () => {} }); // errors are printed by main(), on one line
 
-  program
+  const run = program
     .command('run')
     .description('run a command, count every instruction it executes, report on stderr')
     .argument('<command...>', 'the command and its arguments (put -- before it)')
@@ -29,8 +31,8 @@ export function buildProgram(): Command {
     .option('-q, --quiet', 'no progress line and no report (use with -o)')
     .option('--no-follow', 'trace only the first process (child processes run untraced)')
     .option('--aslr', 'keep address-space randomisation on (default: off, for reproducible counts)')
-    .option('--no-pin', 'do not pin stepcount and the command to one CPU')
-    .option('--no-color', 'no colour in the report')
+    .option('--no-pin', 'do not pin stepcount and the command to one CPU');
+  addDisplayOptions(run)
     .passThroughOptions()
     .exitOverride()
     .action(async (argv: string[], opts) => {
@@ -38,13 +40,22 @@ export function buildProgram(): Command {
       process.exitCode = status;
     });
 
-  program
-    .command('report')
-    .description('print the report of a saved profile (from run -o)')
-    .argument('<profile>', 'profile JSON written by stepcount run -o')
-    .option('--no-color', 'no colour in the report')
+  addDisplayOptions(
+    program
+      .command('report')
+      .description('print the report of a saved profile (from run -o), or export it')
+      .argument('<profile>', 'profile JSON written by stepcount run -o'),
+  )
     .exitOverride()
     .action((file: string, opts) => reportCommand(file, opts));
+
+  program
+    .command('flame')
+    .description('write a self-contained HTML flame graph of a saved profile')
+    .argument('<profile>', 'profile JSON written by stepcount run -o')
+    .requiredOption('-o, --output <file>', 'the HTML file to write')
+    .exitOverride()
+    .action((file: string, opts) => flameCommand(file, opts));
 
   return program;
 }

@@ -26,15 +26,14 @@ export function padRight(s: string, w: number) {
   return s.length >= w ? s : s + ' '.repeat(w - s.length);
 }
 
-/** Renders rows as aligned columns; `right` marks the numeric columns. */
-export function table(rows: string[][], right: boolean[], indent = '  '): string[] {
+/** Renders rows as aligned columns; `right` marks the numeric columns. With `padLast`, the
+ * last column is padded too, so something can follow it in a straight column. */
+export function table(rows: string[][], right: boolean[], indent = '  ', padLast = false): string[] {
   const widths = rows[0]!.map((_, c) => Math.max(...rows.map((r) => (r[c] ?? '').length)));
-  return rows.map(
-    (r) =>
-      indent +
-      r
-        .map((cell, c) => (right[c] ? padLeft(cell, widths[c]!) : c === r.length - 1 ? cell : padRight(cell, widths[c]!)))
-        .join('  ')
-        .trimEnd(),
-  );
+  return rows.map((r) => {
+    const line = r
+      .map((cell, c) => (right[c] ? padLeft(cell, widths[c]!) : c === r.length - 1 && !padLast ? cell : padRight(cell, widths[c]!)))
+      .join('  ');
+    return indent + (padLast ? line : line.trimEnd());
+  });
 }

@@ -62,6 +62,17 @@ export interface RawThread {
   pid: number;
   instructions: bigint;
   syscalls: bigint;
+  /** Call-tree root nodes of this thread (one per program it ran). */
+  roots: Int32Array;
+}
+
+/** The exact call tree, columnar: node i was entered at entry[i] (in image[i]) from parent[i]. */
+export interface RawCallTree {
+  parent: Int32Array;
+  image: Int32Array;
+  entry: BigUint64Array;
+  self: BigUint64Array;
+  calls: BigUint64Array;
 }
 
 /** Fields of one syscall record in RawTrace.syscalls (SYSCALL_STRIDE int64 each). */
@@ -82,6 +93,9 @@ export interface RawTrace {
   processes: RawProcess[];
   threads: RawThread[];
   syscalls: BigInt64Array;
+  /** Files opened for writing: index of the syscall record and the absolute path. */
+  files: { syscall: number; path: string }[];
+  tree: RawCallTree;
 }
 
 export interface TraceHandle {

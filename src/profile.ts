@@ -18,6 +18,19 @@ export interface ThreadProfile {
   tid: number;
   instructions: number;
   syscalls: number;
+  /** Call-tree root nodes of the thread (one per program it ran). */
+  roots: number[];
+}
+
+/** The exact call tree, columnar. Node i: entered at address entry[i] of image image[i], from
+ * node parent[i] (-1: a thread root, entry 0); self[i] instructions ran with it on top of the
+ * stack; it was entered calls[i] times. */
+export interface CallTreeProfile {
+  parent: number[];
+  image: number[];
+  entry: number[];
+  self: number[];
+  calls: number[];
 }
 
 export interface ProcessProfile {
@@ -90,6 +103,12 @@ export interface Profile {
   processes: ProcessProfile[];
   images: ImageProfile[];
   syscalls: { fields: typeof SYSCALL_RECORD_FIELDS; records: SyscallRecord[] };
+  /** Files opened for writing (or created, renamed onto, linked, truncated): index into
+   * syscalls.records, and the absolute path as resolved when the call was made. */
+  files: { syscall: number; path: string }[];
+  callTree: CallTreeProfile;
+  /** Symbolized view, computed when the profile was recorded (see attribution-types.ts). */
+  attribution?: import('./attribution-types.js').Attribution;
 }
 
 export interface RunMeta {
@@ -148,7 +167,7 @@ export function buildProfile(raw: RawTrace, meta: RunMeta): Profile {
   const processes: ProcessProfile[] = raw.processes.map((p) => {
     const threads = raw.threads
       .filter((t) => t.pid === p.pid)
-      .map((t) => ({ tid: t.tid, instructions: n(t.instructions), syscalls: n(t.syscalls) }));
+      .map((t) => ({ tid: t.tid, instructions: n(t.instructions), syscalls: n(t.syscalls), roots: Array.from(t.roots) }));
     const mine = images.filter((i) => i.pid === p.pid);
     const last = p.image >= 0 ? images[p.image] : undefined;
     return {
@@ -196,5 +215,13 @@ export function buildProfile(raw: RawTrace, meta: RunMeta): Profile {
     processes,
     images,
     syscalls: { fields: SYSCALL_RECORD_FIELDS, records },
+    files: raw.files,
+    callTree: {
+      parent: Array.from(raw.tree.parent),
+      image: Array.from(raw.tree.image),
+      entry: Array.from(raw.tree.entry, n),
+      self: Array.from(raw.tree.self, n),
+      calls: Array.from(raw.tree.calls, n),
+    },
   };
 }

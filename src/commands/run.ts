@@ -1,27 +1,29 @@
 // `stepcount run [options] -- CMD [ARGS...]`: trace a command, print the report on stderr,
 // optionally save the profile, and exit with the command's own exit status.
+import { ensureAttribution } from '../attribution/ensure.js';
 import { useColor } from '../color.js';
 import { EXIT } from '../errors.js';
-import { checkWritable, writeAtomic } from '../output-file.js';
+import { writeAtomic } from '../output-file.js';
+import { checkOutputs, writeOutputs } from '../outputs.js';
 import type { Profile } from '../profile.js';
 import { ProgressLine } from '../progress-line.js';
 import { recordProfile } from '../record.js';
-import { renderSummary } from '../report/summary.js';
+import { DEFAULT_SECTIONS, renderReport } from '../report/index.js';
+import type { DisplayOptions } from './report-options.js';
 
-export interface RunOptions {
+export interface RunOptions extends DisplayOptions {
   output?: string;
   quiet?: boolean;
   pin: boolean;
   aslr?: boolean;
   follow: boolean;
-  color?: boolean;
 }
 
 const SIGNAL_STATUS: Record<string, number> = { SIGINT: EXIT.sigint, SIGTERM: EXIT.sigterm, SIGHUP: 129 };
 
 /** Traces the command; resolves with the profile and the status stepcount should exit with. */
 export async function runCommand(argv: string[], opts: RunOptions): Promise<{ profile: Profile; status: number }> {
-  if (opts.output) checkWritable(opts.output);
+  checkOutputs(opts);
   const line = !opts.quiet && process.stderr.isTTY ? new ProgressLine(process.stderr) : undefined;
   const abort = new AbortController();
   let interrupted: string | undefined;
@@ -41,14 +43,19 @@ export async function runCommand(argv: string[], opts: RunOptions): Promise<{ pr
       onProgress: line && ((p) => line.update(p)),
       signal: abort.signal,
     });
+    await ensureAttribution(profile, { lines: Boolean(opts.lines) || Boolean(opts.by?.includes('line')) });
   } finally {
     for (const s of signals) process.off(s, onSignal);
     line?.clear();
   }
   if (opts.output) writeAtomic(opts.output, JSON.stringify(profile) + '\n');
-  if (!opts.quiet) process.stderr.write(renderSummary(profile, { color: useColor(process.stderr, opts.color) }));
-  else for (const w of profile.warnings) process.stderr.write(`stepcount: warning: ${w}\n`);
-
+  await writeOutputs(profile, profile.attribution!, opts);
+  if (!opts.quiet) {
+    const sections = opts.by ?? (opts.lines ? [...DEFAULT_SECTIONS.slice(0, 2), 'line' as const, ...DEFAULT_SECTIONS.slice(2)] : DEFAULT_SECTIONS);
+    process.stderr.write(renderReport(profile, { color: useColor(process.stderr, opts.color), sections, top: opts.top }));
+  } else {
+    for (const w of profile.warnings) process.stderr.write(`stepcount: warning: ${w}\n`);
+  }
   const status = interrupted ? SIGNAL_STATUS[interrupted]! : (profile.exit.status ?? EXIT.software);
   return { profile, status };
 }

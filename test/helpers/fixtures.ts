@@ -22,6 +22,8 @@ export interface BuildOptions {
   defines?: Record<string, string | number>;
   /** Link with -pthread (dynamic builds only). Defaults to true for "threads". */
   pthread?: boolean;
+  /** Extra gcc flags, after the defaults (e.g. ['-O0', '-g']). */
+  cflags?: string[];
 }
 
 /** Fixtures whose instruction count is fixed by construction (static, -nostdlib). */
@@ -79,6 +81,7 @@ function gccArgs(name: string, opts: BuildOptions): string[] {
     }
     args.push(`-D${key}=${String(defines[key])}`);
   }
+  args.push(...(opts.cflags ?? []));
   return args;
 }
 

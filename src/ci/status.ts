@@ -1,0 +1,12 @@
+// Exit statuses of the CI commands (compare, bench, merge, and run --runs), beside the
+// general ones in ../errors.ts. Documented in docs/ci.md.
+export const CI_EXIT = {
+  /** compare/bench: a benchmark grew beyond --threshold (like a failing test: status 1). */
+  regression: 1,
+  /** run/bench --require-stable: repeated runs of a benchmark did not all count the same. */
+  unstable: 3,
+  /** bench: a benchmark's command exited with another status than the suite expects. */
+  benchFailed: 4,
+  /** bench: the suite uses a field that is accepted but not implemented yet (stdin, function). */
+  unsupported: 69,
+} as const;
