@@ -1,7 +1,11 @@
 // Command-line entry: argument parsing (commander) and the one-line error convention.
 import { Command, CommanderError } from 'commander';
 import { createRequire } from 'node:module';
+import { addRunOptions } from './ci/run-options.js';
+import { register as registerBench } from './commands/bench.js';
+import { register as registerCompare } from './commands/compare.js';
 import { flameCommand } from './commands/flame.js';
+import { register as registerMerge } from './commands/merge.js';
 import { reportCommand } from './commands/report.js';
 import { addDisplayOptions } from './commands/report-options.js';
 import { runCommand } from './commands/run.js';
@@ -32,6 +36,7 @@ export function buildProgram(): Command {
     .option('--no-follow', 'trace only the first process (child processes run untraced)')
     .option('--aslr', 'keep address-space randomisation on (default: off, for reproducible counts)')
     .option('--no-pin', 'do not pin stepcount and the command to one CPU');
+  addRunOptions(run);
   addDisplayOptions(run)
     .passThroughOptions()
     .exitOverride()
@@ -57,6 +62,9 @@ export function buildProgram(): Command {
     .exitOverride()
     .action((file: string, opts) => flameCommand(file, opts));
 
+  registerCompare(program);
+  registerBench(program);
+  registerMerge(program);
   return program;
 }
 

@@ -25,6 +25,21 @@ export function checkWritable(file: string): void {
 
 export function writeAtomic(file: string, data: string | Buffer): void {
   const abs = path.resolve(file);
+  let existing;
+  try {
+    existing = statSync(abs);
+  } catch {
+    existing = undefined;
+  }
+  if (existing && !existing.isFile()) {
+    // /dev/null, a FIFO, /dev/stdout: write into it; renaming over it would replace it.
+    try {
+      writeFileSync(abs, data);
+      return;
+    } catch (e) {
+      throw new CliError(`cannot write ${file}: ${(e as Error).message}`, EXIT.cantCreate);
+    }
+  }
   const tmp = path.join(path.dirname(abs), `.${path.basename(abs)}.${process.pid}.tmp`);
   try {
     writeFileSync(tmp, data);

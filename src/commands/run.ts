@@ -1,17 +1,20 @@
 // `stepcount run [options] -- CMD [ARGS...]`: trace a command, print the report on stderr,
 // optionally save the profile, and exit with the command's own exit status.
 import { ensureAttribution } from '../attribution/ensure.js';
+import { buildEnv } from '../ci/env.js';
+import { finishRuns, type RunCiOptions } from '../ci/run-options.js';
+import { runRepeated, type RunStats } from '../ci/runs.js';
 import { useColor } from '../color.js';
 import { EXIT } from '../errors.js';
 import { writeAtomic } from '../output-file.js';
 import { checkOutputs, writeOutputs } from '../outputs.js';
 import type { Profile } from '../profile.js';
+import { commandLine } from '../format.js';
 import { ProgressLine } from '../progress-line.js';
-import { recordProfile } from '../record.js';
 import { DEFAULT_SECTIONS, renderReport } from '../report/index.js';
 import type { DisplayOptions } from './report-options.js';
 
-export interface RunOptions extends DisplayOptions {
+export interface RunOptions extends DisplayOptions, RunCiOptions {
   output?: string;
   quiet?: boolean;
   pin: boolean;
@@ -34,15 +37,22 @@ export async function runCommand(argv: string[], opts: RunOptions): Promise<{ pr
   const signals: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
   for (const s of signals) process.on(s, onSignal);
   let profile: Profile;
+  let stats: RunStats;
   try {
-    profile = await recordProfile({
-      argv,
-      follow: opts.follow,
-      aslr: opts.aslr,
-      pin: opts.pin,
-      onProgress: line && ((p) => line.update(p)),
-      signal: abort.signal,
-    });
+    const repeated = await runRepeated(
+      {
+        argv,
+        env: buildEnv(opts),
+        follow: opts.follow,
+        aslr: opts.aslr,
+        pin: opts.pin,
+        onProgress: line && ((p) => line.update(p)),
+        signal: abort.signal,
+      },
+      opts.runs ?? 1,
+    );
+    profile = repeated.profile;
+    stats = repeated.stats;
     await ensureAttribution(profile, { lines: Boolean(opts.lines) || Boolean(opts.by?.includes('line')) });
   } finally {
     for (const s of signals) process.off(s, onSignal);
@@ -56,6 +66,7 @@ export async function runCommand(argv: string[], opts: RunOptions): Promise<{ pr
   } else {
     for (const w of profile.warnings) process.stderr.write(`stepcount: warning: ${w}\n`);
   }
+  if (!interrupted) finishRuns(stats, opts, commandLine(argv));
   const status = interrupted ? SIGNAL_STATUS[interrupted]! : (profile.exit.status ?? EXIT.software);
   return { profile, status };
 }
