@@ -85,7 +85,13 @@ function main(): void {
   }
   // Deterministic pseudo-random addresses inside each object's executable segments.
   let seed = 12345;
-  const rand = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+  const rand = () => {
+    // xorshift32
+    seed ^= seed << 13;
+    seed ^= seed >>> 17;
+    seed ^= seed << 5;
+    return (seed >>> 0) / 2 ** 32;
+  };
   const images = [0x7f00_0000_0000, 0x7e00_0000_0000].map((first, id) => {
     const { text, bases } = maps(objs, first);
     const pcs = new Set<number>();

@@ -5,15 +5,26 @@ import path from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { loadProfile } from '../src/load-profile.js';
+import { DEFAULT_SECTIONS, renderReport } from '../src/report/index.js';
 import { renderSummary } from '../src/report/summary.js';
 import { stepcount, tempDir } from './helpers/cli.js';
 import { buildFixture, projectRoot } from './helpers/fixtures.js';
 
 const golden = (name: string) => path.join(projectRoot, 'test', 'golden', name);
 
-test('summary of a saved fork+exec profile matches the golden text', () => {
+test('the report of a saved fork+exec profile matches the golden text (no binary needed)', () => {
   const profile = loadProfile(golden('forkexec.profile.json'));
-  assert.fixture(renderSummary(profile, { color: false }), readFileSync(golden('forkexec.summary.txt'), 'utf8'));
+  const text = renderReport(profile, { color: false, sections: DEFAULT_SECTIONS, top: 20 });
+  assert.fixture(text, readFileSync(golden('forkexec.report.txt'), 'utf8'));
+});
+
+test('--by chooses the sections, in order', () => {
+  const profile = loadProfile(golden('forkexec.profile.json'));
+  const text = renderReport(profile, { color: false, sections: ['syscall', 'object'], top: 3 });
+  assert.ok(text.indexOf('Syscalls') < text.indexOf('By object'));
+  assert.not.match(text, /By function/);
+  const objectRows = text.slice(text.indexOf('By object')).split('\n').slice(2).filter((l) => l.trim() !== '');
+  assert.is(objectRows.length, 3, '--top 3 rows');
 });
 
 test('colour adds ANSI codes only when asked', () => {

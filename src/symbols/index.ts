@@ -8,7 +8,7 @@ import { AddressSpace, type Mapping } from './maps.js';
 import { fileOffsetToVaddr, loadObject, unusableObject, type LoadedObject } from './objects.js';
 import { parseVdso, VDSO, type Vdso } from './vdso.js';
 
-export { sourceLines, type SourceLine, type SourceLinesOptions, type SourceLinesResult } from './lines.js';
+export { hasLineInfo, sourceLines, type SourceLine, type SourceLinesOptions, type SourceLinesResult } from './lines.js';
 export { demangleRustLegacy } from './demangle.js';
 
 export interface Location {
@@ -44,12 +44,18 @@ interface Place {
 const hex = (n: number) => '0x' + n.toString(16);
 
 /**
- * The exit snapshot of an image, unless it was read after the image's execve (it then equals
- * the start snapshot of the program exec'd, and describes that program, not this one).
+ * The exit snapshot of each image, unless it was read after the image's execve: it then
+ * equals the start snapshot of the program exec'd, and describes that program, not this one.
  */
-function exitMaps(profile: Profile, img: ImageProfile): string {
-  const next = profile.images.find((j) => j.fromExec && j.parent === img.id && j.pid === img.pid);
-  return next && next.maps.start === img.maps.exit ? '' : img.maps.exit;
+function exitMaps(profile: Profile): Map<number, string> {
+  const successor = new Map<number, ImageProfile>();
+  for (const j of profile.images) if (j.fromExec && j.parent !== null) successor.set(j.parent, j);
+  const out = new Map<number, string>();
+  for (const img of profile.images) {
+    const next = successor.get(img.id);
+    out.set(img.id, next && next.pid === img.pid && next.maps.start === img.maps.exit ? '' : img.maps.exit);
+  }
+  return out;
 }
 
 export class Symbolizer {
@@ -61,9 +67,10 @@ export class Symbolizer {
   readonly warnings: string[] = [];
 
   private constructor(profile: Profile) {
+    const exits = exitMaps(profile);
     for (const img of profile.images) {
       this.images.set(img.id, {
-        space: new AddressSpace(exitMaps(profile, img), img.maps.start),
+        space: new AddressSpace(exits.get(img.id)!, img.maps.start),
         vdso: img.vdso ? parseVdso(img.vdso) : null,
         objects: new Map(),
         cache: new Map(),
@@ -88,7 +95,7 @@ export class Symbolizer {
     return s;
   }
 
-  /** The location of runtime address `pc` in image `imageId` (cached). */
+  /** The location of runtime address `pc` in image `imageId` (cached, shared: read-only). */
   lookup(imageId: number, pc: number): Location {
     const st = this.images.get(imageId);
     if (!st) throw new RangeError(`symbolize: no image ${imageId} in the profile`);
@@ -138,19 +145,19 @@ export class Symbolizer {
 
   private locate(st: ImageState, pc: number): Location {
     const p = this.place(st, pc);
-    if (!p) return { object: UNKNOWN, objectPath: '', func: `${UNKNOWN}+${hex(pc)}`, funcStart: -1, vaddr: pc };
+    if (!p) return Object.freeze({ object: UNKNOWN, objectPath: '', func: `${UNKNOWN}+${hex(pc)}`, funcStart: -1, vaddr: pc });
     let byVaddr = this.shared.get(p.obj);
     if (!byVaddr) this.shared.set(p.obj, (byVaddr = new Map()));
     let loc = byVaddr.get(p.vaddr);
     if (!loc) {
       const { obj, vaddr, sym } = p;
-      loc = {
+      loc = Object.freeze({
         object: obj.name,
         objectPath: obj.path,
         func: sym >= 0 ? demangle(obj.symbols.names[sym]) : `${obj.name}+${hex(vaddr)}`,
         funcStart: sym >= 0 ? obj.symbols.starts[sym] : -1,
         vaddr,
-      };
+      });
       byVaddr.set(vaddr, loc);
     }
     return loc;

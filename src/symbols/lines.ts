@@ -95,6 +95,11 @@ async function pool<T>(jobs: (() => Promise<T>)[], n: number): Promise<void> {
   await Promise.all(Array.from({ length: Math.min(n, jobs.length) }, worker));
 }
 
+/** Whether `objectPath` has line info (.debug_line in it or in its separate debug file). */
+export function hasLineInfo(objectPath: string): boolean {
+  return objectPath.startsWith('/') && loadObject(objectPath).hasLineInfo;
+}
+
 /** file:line of each (object, ELF vaddr) pair; null where unknown. */
 export async function sourceLines(
   reqs: { objectPath: string; vaddr: number }[],
@@ -112,7 +117,7 @@ export async function sourceLines(
   const tool = pickTool(options.tool);
   const jobs: (() => Promise<void>)[] = [];
   for (const [obj, idx] of byObject) {
-    if (!tool || !loadObject(obj).hasLineInfo) {
+    if (!tool || !hasLineInfo(obj)) {
       unavailable.push(obj);
       continue;
     }
