@@ -1,4 +1,4 @@
-// The live status line on stderr while a trace runs (only on a terminal, never with --quiet).
+// The live status line on stderr while a trace runs (see run.ts for when it is shown).
 import { int } from './format.js';
 import type { TraceProgress } from './native.js';
 
@@ -12,7 +12,6 @@ export class ProgressLine {
     const secs = (Date.now() - this.started) / 1000;
     const rate = secs > 0 ? p.instructions / secs : 0;
     const text = `stepcount: ${int(p.instructions)} instructions · ${int(p.syscalls)} syscalls · ${p.processes} process${p.processes === 1 ? '' : 'es'} · ${int(rate)}/s`;
-    // End with \r so the command's own output overwrites the line instead of appending to it.
     this.stream.write(`\r\x1b[K${text.slice(0, (this.stream.columns || 80) - 1)}\r`);
     this.shown = true;
   }

@@ -53,6 +53,23 @@ test('call structure: calls, recursion, function pointer, longjmp', async () => 
   assert.is(main.calls, 1);
 });
 
+test('--lines: a source-line histogram where debug info exists, a clear note where not', async () => {
+  const withG = await buildFixture('callgraph', { cflags: ['-O0', '-g', '-fno-inline'] });
+  const dir = tempDir();
+  const out = path.join(dir, 'p.json');
+  const r = stepcount(['run', '--lines', '--by', 'line', '--top', '50', '-o', out, '--', withG]);
+  assert.is(r.status, 0);
+  assert.match(r.stderr, /By source line\n\s+line info ok/);
+  assert.match(r.stderr, /callgraph\.c:\d+\s+b\b/, 'the loop in b() has a line');
+  const lines = (JSON.parse(readFileSync(out, 'utf8')) as Profile).attribution!.lines!;
+  const inB = lines.filter((l) => l.function === 'b').reduce((x, l) => x + l.self, 0);
+  assert.is(inB, fn(callgraph.attribution!, 'b').self, 'every instruction of b() has a line');
+
+  const noG = await buildFixture('hello_dyn');
+  const r2 = stepcount(['run', '--lines', '--by', 'line', '--', noG]);
+  assert.match(r2.stderr, /line info (unavailable|ok).*no debug info in .*hello_dyn/);
+});
+
 test('the call tree names the same callers: b always under a, a under main', () => {
   const a = callgraph.attribution!;
   const t = a.tree;

@@ -11,6 +11,7 @@ import { checkOutputs, writeOutputs } from '../outputs.js';
 import type { Profile } from '../profile.js';
 import { commandLine } from '../format.js';
 import { ProgressLine } from '../progress-line.js';
+import { regionRecordOptions } from '../region/cli-options.js';
 import { DEFAULT_SECTIONS, renderReport } from '../report/index.js';
 import type { DisplayOptions } from './report-options.js';
 
@@ -27,7 +28,9 @@ const SIGNAL_STATUS: Record<string, number> = { SIGINT: EXIT.sigint, SIGTERM: EX
 /** Traces the command; resolves with the profile and the status stepcount should exit with. */
 export async function runCommand(argv: string[], opts: RunOptions): Promise<{ profile: Profile; status: number }> {
   checkOutputs(opts);
-  const line = !opts.quiet && process.stderr.isTTY ? new ProgressLine(process.stderr) : undefined;
+  // The live line goes on stderr when it is a terminal, but not when stdout is one too: the
+  // command's own output would interleave with it and redrawing would overwrite that output.
+  const line = !opts.quiet && process.stderr.isTTY && !process.stdout.isTTY ? new ProgressLine(process.stderr) : undefined;
   const abort = new AbortController();
   let interrupted: string | undefined;
   const onSignal = (sig: NodeJS.Signals) => {
@@ -48,6 +51,7 @@ export async function runCommand(argv: string[], opts: RunOptions): Promise<{ pr
         pin: opts.pin,
         onProgress: line && ((p) => line.update(p)),
         signal: abort.signal,
+        ...regionRecordOptions(opts),
       },
       opts.runs ?? 1,
     );
