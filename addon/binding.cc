@@ -5,8 +5,10 @@
 #include <cxxabi.h>
 #include <napi.h>
 
+#include <condition_variable>
 #include <cstring>
 #include <memory>
+#include <mutex>
 #include <thread>
 
 #include "tracer.h"
@@ -18,6 +20,8 @@ struct Session {
   std::thread thread;
   Napi::Promise::Deferred deferred;
   Napi::ThreadSafeFunction tsfn;
+  Napi::ThreadSafeFunction resolve_tsfn;  // region mode: breakpoint addresses from TypeScript
+  bool has_resolver = false;
   explicit Session(Napi::Env env) : deferred(Napi::Promise::Deferred::New(env)) {}
 };
 
@@ -121,6 +125,27 @@ Napi::Object BuildResult(Napi::Env env, TraceResult& r) {
   }
   o.Set("files", files);
 
+  Napi::Array regions = Napi::Array::New(env, r.regions.size());
+  uint32_t ri = 0;
+  for (const auto& kv : r.regions) {
+    const RegionStat& st = kv.second;
+    Napi::Object ro = Napi::Object::New(env);
+    ro.Set("kind", st.kind);
+    ro.Set("id", st.id);
+    ro.Set("calls", U64(env, st.calls));
+    ro.Set("total", U64(env, st.total));
+    ro.Set("min", U64(env, st.calls ? st.min : 0));
+    ro.Set("max", U64(env, st.max));
+    ro.Set("recursive", U64(env, st.recursive));
+    regions.Set(ri++, ro);
+  }
+  o.Set("regions", regions);
+  o.Set("markerNames", ToJs(env, r.marker_names));
+  o.Set("breakpointHits", U64(env, r.breakpoint_hits));
+  o.Set("resolves", U64(env, r.resolves));
+  o.Set("attached", r.attached);
+  o.Set("detached", r.detached);
+
   // The call tree, columnar.
   const std::vector<CallNode>& nodes = r.tree.nodes();
   size_t nn = nodes.size();
@@ -158,12 +183,60 @@ Napi::Value Trace(const Napi::CallbackInfo& info) {
   to.follow = opts.Get("follow").As<Napi::Boolean>().Value();
   to.pin = opts.Get("pin").As<Napi::Boolean>().Value();
   to.progress_ms = opts.Get("progressIntervalMs").As<Napi::Number>().Int32Value();
+  to.region = opts.Get("region").As<Napi::Boolean>().Value();
+  to.attach_pid = opts.Get("attachPid").As<Napi::Number>().Int32Value();
+  to.duration_ms = static_cast<uint64_t>(opts.Get("durationMs").As<Napi::Number>().Int64Value());
 
   Napi::Function on_progress = info[1].IsFunction()
                                    ? info[1].As<Napi::Function>()
                                    : Napi::Function::New(env, [](const Napi::CallbackInfo&) {});
 
   auto* s = new Session(env);
+  if (info.Length() > 2 && info[2].IsFunction()) {
+    // resolve(pid, image, maps) -> number[] of [addr, kind, id] triples, called on the main
+    // thread while the tracing thread waits (only at exec, attach and ld.so rendezvous).
+    s->has_resolver = true;
+    s->resolve_tsfn = Napi::ThreadSafeFunction::New(env, info[2].As<Napi::Function>(), "stepcount-resolve", 0, 1);
+    to.resolve = [s](pid_t pid, int image, const std::string& maps, std::vector<BpSpec>* out) -> bool {
+      struct Call {
+        pid_t pid;
+        int image;
+        const std::string* maps;
+        std::vector<BpSpec>* out;
+        std::mutex mu;
+        std::condition_variable cv;
+        bool done = false, ok = false;
+      } call{pid, image, &maps, out, {}, {}, false, false};
+      napi_status st = s->resolve_tsfn.BlockingCall(&call, [](Napi::Env env, Napi::Function fn, Call* c) {
+        bool ok = false;
+        try {
+          Napi::Value v = fn.Call({Napi::Number::New(env, c->pid), Napi::Number::New(env, c->image),
+                                   Napi::String::New(env, *c->maps)});
+          if (v.IsArray()) {
+            Napi::Array a = v.As<Napi::Array>();
+            for (uint32_t i = 0; i + 2 < a.Length(); i += 3) {
+              BpSpec b;
+              b.addr = static_cast<uint64_t>(a.Get(i).As<Napi::Number>().Int64Value());
+              b.kind = a.Get(i + 1).As<Napi::Number>().Int32Value();
+              b.id = a.Get(i + 2).As<Napi::Number>().Int32Value();
+              c->out->push_back(b);
+            }
+            ok = true;
+          }
+        } catch (const Napi::Error&) {
+          ok = false;
+        }
+        std::lock_guard<std::mutex> lock(c->mu);
+        c->ok = ok;
+        c->done = true;
+        c->cv.notify_one();
+      });
+      if (st != napi_ok) return false;
+      std::unique_lock<std::mutex> lock(call.mu);
+      call.cv.wait(lock, [&] { return call.done; });
+      return call.ok;
+    };
+  }
   s->tracer = std::make_unique<Tracer>(std::move(to));
   Napi::Promise promise = s->deferred.Promise();
 
@@ -198,6 +271,7 @@ Napi::Value Trace(const Napi::CallbackInfo& info) {
       });
       if (st != napi_ok) delete copy;  // queue full: drop this report
     });
+    if (s->has_resolver) s->resolve_tsfn.Release();
     s->tsfn.Release();
   });
 

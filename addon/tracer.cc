@@ -1,8 +1,10 @@
 #include "tracer.h"
 
 #include <errno.h>
+#include <dirent.h>
 #include <fcntl.h>
 #include <sched.h>
+#include <sys/prctl.h>
 #include <signal.h>
 #include <sys/ptrace.h>
 #include <sys/syscall.h>
@@ -11,6 +13,7 @@
 #include <unistd.h>
 
 #include <cstring>
+#include <cstdlib>
 
 #include "proc_files.h"
 #include "written_paths.h"
@@ -83,6 +86,8 @@ void Tracer::Cancel() {
   cancel_.store(true, std::memory_order_relaxed);
   // Wakes the tracer even if every tracee is blocked (waitpid returns on their death).
   for (pid_t pid : killable_) kill(pid, SIGKILL);
+  // Attach mode: nothing is killed; the waker's death wakes the tracer, which detaches.
+  if (waker_pid_ > 0) kill(waker_pid_, SIGKILL);
 }
 
 void Tracer::KillAll() {
@@ -124,6 +129,7 @@ int Tracer::NewImage(pid_t pid, bool from_exec, int parent_image) {
 }
 
 bool Tracer::Start() {
+  if (opts_.attach_pid > 0) return StartAttach();
   if (opts_.pin) {
     // Pin to a CPU this process may run on (the affinity mask may be restricted).
     cpu_set_t set;
@@ -169,6 +175,9 @@ bool Tracer::Start() {
     return false;
   }
   long opts = opts_.follow ? kOptionsFollow : kOptionsNoFollow;
+  // Region mode, not following: fork children still stop once, to take the int3 bytes they
+  // inherited out of their memory before they are let go.
+  if (opts_.region) opts |= PTRACE_O_TRACEFORK | PTRACE_O_TRACEVFORK;
   if (ptrace(PTRACE_SEIZE, sp.pid, 0, opts) != 0) {
     int err = errno;
     kill(sp.pid, SIGKILL);
@@ -305,6 +314,12 @@ inline void Tracer::Track(Thread* t, Image* img, uint64_t pc, uint64_t prev_rsp,
 
 // A SIGTRAP stop with no event: normally the end of one single step.
 void Tracer::Step(Thread* t) {
+  // Region checks are compiled out of the full-trace instance (its per-step cost is unchanged).
+  if (opts_.region) StepImpl<true>(t); else StepImpl<false>(t);
+}
+
+template <bool kRegion>
+void Tracer::StepImpl(Thread* t) {
   struct user_regs_struct r;
   if (ptrace(PTRACE_GETREGS, t->tid, 0, &r) != 0) return;  // killed meanwhile
   if (t->check_siginfo) {
@@ -335,6 +350,9 @@ void Tracer::Step(Thread* t) {
     int32_t n = res_.tree.Child(t->stack.back().node, t->image, r.rip);  // the handler's frame
     res_.tree[n].calls++;
     t->stack.push_back(Frame{r.rsp, n});
+    if constexpr (kRegion) {
+      if (RegionAfterStep(t, r)) return;
+    }
     Resume(t, PTRACE_SINGLESTEP, 0);
     return;
   }
@@ -364,7 +382,9 @@ void Tracer::Step(Thread* t) {
     if (!is_int3 && first_time) {
       errno = 0;
       long word = ptrace(PTRACE_PEEKTEXT, t->tid, pc, 0);
-      if (errno == 0 && (word & 0xff) == 0xcc) {
+      bool ours = false;
+      if constexpr (kRegion) ours = FindBp(t->pid, pc) != nullptr;  // stepped over, not executed
+      if (errno == 0 && (word & 0xff) == 0xcc && !ours) {
         img->int3.insert(pc);
         is_int3 = true;
       }
@@ -373,6 +393,9 @@ void Tracer::Step(Thread* t) {
       OnSignal(t, SIGTRAP);
       return;
     }
+  }
+  if constexpr (kRegion) {
+    if (RegionAfterStep(t, r)) return;
   }
   Resume(t, PTRACE_SINGLESTEP, 0);
 }
@@ -386,7 +409,15 @@ void Tracer::OnSignal(Thread* t, int sig) {
   auto it = proc_index_.find(t->pid);
   if (it != proc_index_.end()) res_.processes[it->second].signals++;
   // A caught signal makes the kernel stop at the handler's first instruction, before it runs.
+  if (t->native) {
+    Resume(t, PTRACE_CONT, sig);
+    return;
+  }
   if (sig != SIGKILL && sig != SIGSTOP && proc::SignalCaught(t->tid, sig)) t->skip_trap = true;
+  if (opts_.region && FindBp(t->pid, t->prev_rip)) {
+    StepOver(t, sig);  // the next instruction is under a breakpoint
+    return;
+  }
   Resume(t, PTRACE_SINGLESTEP, sig);
 }
 
@@ -396,8 +427,17 @@ void Tracer::StartThread(Thread* t) {
     t->prev_rip = r.rip;
     t->prev_rsp = r.rsp;
   }
-  if (t->stack.empty()) ResetStack(t, t->prev_rip);
   t->started = true;
+  if (opts_.region && opts_.attach_pid > 0 && bps_.find(t->pid) == bps_.end()) Resolve(t);  // attached: what is mapped now
+  if (t->native) {
+    Resume(t, PTRACE_CONT, 0);
+    return;
+  }
+  if (t->stack.empty()) ResetStack(t, t->prev_rip);
+  if (opts_.region && FindBp(t->pid, t->prev_rip)) {
+    StepOver(t, 0);
+    return;
+  }
   Resume(t, PTRACE_SINGLESTEP, 0);
 }
 
@@ -412,19 +452,34 @@ void Tracer::OnEvent(Thread* t, int event, int sig) {
       bool thread = event == PTRACE_EVENT_CLONE && proc::Tgid(child) == t->pid;
       if (!thread && !opts_.follow) {
         // A non-thread clone caught by TRACECLONE: let it run untraced.
+        // Region mode: the child inherited the int3 bytes; take them out before it runs
+        // untraced (not after vfork: the child shares the parent's memory).
+        if (opts_.region && event != PTRACE_EVENT_VFORK) strip_on_detach_[child] = t->pid;
         auto early = early_stops_.find(child);
         if (early != early_stops_.end()) {
           early_stops_.erase(early);
+          auto strip = strip_on_detach_.find(child);
+          if (strip != strip_on_detach_.end()) {
+            auto tab = bps_.find(strip->second);
+            if (tab != bps_.end()) RemoveBps(child, tab->second);
+            strip_on_detach_.erase(strip);
+          }
           ptrace(PTRACE_DETACH, child, 0, 0);
         } else {
           early_stops_[child] = -1;  // detach at its first stop
         }
-        Resume(t, PTRACE_SINGLESTEP, 0);
+        Resume(t, Req(t), 0);
         return;
       }
       Thread* c;
       if (thread) {
         c = NewThread(child, t->pid, t->image);
+        if (opts_.region) {
+          // A new thread runs natively, unless its creator is inside --start-at/--stop-at.
+          for (const Thread::RegionFrame& f : t->regions)
+            if (f.kind == kBpStartAt) c->regions.push_back(Thread::RegionFrame{f.kind, f.id, 0, 0});
+          c->native = c->regions.empty();
+        }
       } else {
         Process p;
         p.pid = child;
@@ -447,13 +502,26 @@ void Tracer::OnEvent(Thread* t, int event, int sig) {
           int32_t n = res_.tree.Child(c->stack.back().node, img, res_.tree[t->stack[i].node].entry);
           c->stack.push_back(Frame{t->stack[i].sp, n});
         }
+        if (opts_.region) {
+          // Same breakpoints (the child's memory is a copy); same open regions, counted
+          // from the fork on in the child.
+          auto tab = bps_.find(t->pid);
+          if (tab != bps_.end()) bps_[child] = tab->second;
+          c->native = t->native;
+          for (const Thread::RegionFrame& f : t->regions) c->regions.push_back(Thread::RegionFrame{f.kind, f.id, f.sp, 0});
+          if (c->native) c->stack.clear();
+        }
       }
       auto early = early_stops_.find(child);
       if (early != early_stops_.end()) {
         early_stops_.erase(early);
         StartThread(c);
       }
-      Resume(t, PTRACE_SINGLESTEP, 0);
+      if (!t->native && opts_.region && FindBp(t->pid, t->prev_rip)) {
+        StepOver(t, 0);
+        return;
+      }
+      Resume(t, Req(t), 0);
       return;
     }
     case PTRACE_EVENT_EXEC: {
@@ -479,7 +547,8 @@ void Tracer::OnEvent(Thread* t, int event, int sig) {
       if (t->pre_exec) {
         t->pre_exec = false;
         FinishRootStart();
-      } else {
+        if (opts_.region) t->native = true;
+      } else if (!t->native) {
         Count(t, t->prev_rip);  // the execve instruction, in the old image
       }
       t->after_exec = true;
@@ -491,12 +560,23 @@ void Tracer::OnEvent(Thread* t, int event, int sig) {
       t->prev_rip = r.rip;
       t->prev_rsp = r.rsp;
       t->handlers = 0;
+      if (opts_.region) {
+        // The old memory and its breakpoints are gone; regions end at exec.
+        t->after_exec = false;
+        CloseAllFrames(t);
+        t->native = true;
+        t->stack.clear();
+        bps_.erase(t->pid);
+        Resolve(t);
+        Resume(t, PTRACE_CONT, 0);
+        return;
+      }
       ResetStack(t, r.rip);
       Resume(t, PTRACE_SINGLESTEP, 0);
       return;
     }
     case PTRACE_EVENT_EXIT: {
-      if (!t->pre_exec && t->started) {
+      if (!t->pre_exec && t->started && !t->native) {
         struct user_regs_struct r;
         if (ptrace(PTRACE_GETREGS, t->tid, 0, &r) == 0 && static_cast<int64_t>(r.orig_rax) != -1 &&
             r.rip != t->prev_rip) {
@@ -506,6 +586,9 @@ void Tracer::OnEvent(Thread* t, int event, int sig) {
           RecordSyscall(t, r, kNoReturn);
           t->prev_rip = r.rip;
         }
+      }
+      if (opts_.region) CloseAllFrames(t);
+      if (!t->pre_exec && t->started) {
         auto it = proc_index_.find(t->pid);
         if (it != proc_index_.end()) {
           std::string maps = proc::Maps(t->pid);
@@ -523,12 +606,12 @@ void Tracer::OnEvent(Thread* t, int event, int sig) {
         // Group-stop: stay stopped, as without stepcount, until SIGCONT.
         ptrace(PTRACE_LISTEN, t->tid, 0, 0);
       } else {
-        Resume(t, t->pre_exec ? PTRACE_CONT : PTRACE_SINGLESTEP, 0);
+        Resume(t, Req(t), 0);
       }
       return;
     }
     default:
-      Resume(t, t->pre_exec ? PTRACE_CONT : PTRACE_SINGLESTEP, 0);
+      Resume(t, Req(t), 0);
   }
 }
 
@@ -541,6 +624,12 @@ void Tracer::OnStop(pid_t tid, int status) {
     auto early = early_stops_.find(tid);
     if (early != early_stops_.end() && early->second == -1) {
       early_stops_.erase(early);
+      auto strip = strip_on_detach_.find(tid);
+      if (strip != strip_on_detach_.end()) {
+        auto tab = bps_.find(strip->second);
+        if (tab != bps_.end()) RemoveBps(tid, tab->second);
+        strip_on_detach_.erase(strip);
+      }
       ptrace(PTRACE_DETACH, tid, 0, 0);
     } else {
       early_stops_[tid] = status;
@@ -550,7 +639,7 @@ void Tracer::OnStop(pid_t tid, int status) {
   if (event != 0) {
     OnEvent(t, event, sig);
   } else if (sig == SIGTRAP && !t->pre_exec) {
-    Step(t);
+    if (t->native) OnNativeTrap(t); else Step(t);
   } else {
     OnSignal(t, sig);
   }
@@ -598,15 +687,34 @@ void Tracer::Loop(void (*report)(void*, const Progress&), void* ctx) {
   bool killed = false;
   for (;;) {
     if (cancel_.load(std::memory_order_relaxed) && !killed) {
+      if (opts_.attach_pid > 0) {
+        DetachAll();
+        break;
+      }
       killed = true;
       res_.complete = false;
       KillAll();
     }
     int status;
-    pid_t tid = waitpid(-1, &status, __WALL);
-    if (tid < 0) {
-      if (errno == EINTR) continue;
-      break;  // ECHILD: no tracee left
+    pid_t tid;
+    if (!deferred_.empty()) {
+      // Stops collected while a breakpoint was stepped over, in the order they came.
+      tid = deferred_.front().first;
+      status = deferred_.front().second;
+      deferred_.pop_front();
+    } else {
+      tid = waitpid(-1, &status, __WALL);
+      if (tid < 0) {
+        if (errno == EINTR) continue;
+        break;  // ECHILD: no tracee left
+      }
+    }
+    if (waker_pid_ > 0 && tid == waker_pid_) {
+      if (WIFSTOPPED(status)) continue;
+      std::lock_guard<std::mutex> lock(pids_mu_);
+      waker_pid_ = 0;
+      cancel_.store(true, std::memory_order_relaxed);  // --duration elapsed, or cancel()
+      continue;
     }
     if (WIFSTOPPED(status)) {
       if (killed) {
@@ -637,4 +745,484 @@ void Tracer::Loop(void (*report)(void*, const Progress&), void* ctx) {
     close(report_fd_);
     report_fd_ = -1;
   }
+  pid_t waker;
+  {
+    std::lock_guard<std::mutex> lock(pids_mu_);
+    waker = waker_pid_;
+    waker_pid_ = 0;
+  }
+  if (waker > 0) {
+    kill(waker, SIGKILL);
+    while (waitpid(waker, nullptr, 0) < 0 && errno == EINTR) {}
+  }
+}
+
+// ---------------------------------------------------------------------------------------
+// Region mode: the program runs natively; int3 breakpoints (addresses resolved in
+// TypeScript) start single-stepping of the thread that hits them.
+
+const Tracer::Bp* Tracer::FindBp(pid_t pid, uint64_t addr) const {
+  auto it = bps_.find(pid);
+  if (it == bps_.end()) return nullptr;
+  auto b = it->second.find(addr);
+  return b == it->second.end() ? nullptr : &b->second;
+}
+
+bool Tracer::InsertBp(pid_t tid, BpTable& tab, uint64_t addr, int kind, int id) {
+  errno = 0;
+  long word = ptrace(PTRACE_PEEKTEXT, tid, addr, 0);
+  if (errno != 0) return false;
+  uint8_t orig = static_cast<uint8_t>(word & 0xff);
+  if (orig == 0xcc) return false;  // the program's own int3
+  long patched = (word & ~0xffL) | 0xcc;
+  if (ptrace(PTRACE_POKETEXT, tid, addr, patched) != 0) return false;
+  tab[addr] = Bp{kind, id, orig};
+  return true;
+}
+
+void Tracer::RemoveBps(pid_t tid, const BpTable& tab) {
+  for (const auto& kv : tab) {
+    errno = 0;
+    long word = ptrace(PTRACE_PEEKTEXT, tid, kv.first, 0);
+    if (errno != 0 || (word & 0xff) != 0xcc) continue;
+    ptrace(PTRACE_POKETEXT, tid, kv.first, (word & ~0xffL) | kv.second.orig);
+  }
+}
+
+// Asks TypeScript which breakpoints the process wants given what it maps now (at exec, at
+// attach, and at each ld.so rendezvous: after every dlopen/dlclose), and applies the difference.
+void Tracer::Resolve(Thread* t) {
+  BpTable& tab = bps_[t->pid];
+  if (!opts_.resolve) return;
+  std::string maps = proc::Maps(t->pid);
+  std::vector<BpSpec> specs;
+  res_.resolves++;
+  if (!opts_.resolve(t->pid, t->image, maps, &specs)) return;
+  std::set<uint64_t> want;
+  for (const BpSpec& b : specs) {
+    want.insert(b.addr);
+    auto it = tab.find(b.addr);
+    if (it != tab.end()) {
+      it->second.kind = b.kind;
+      it->second.id = b.id;
+    } else {
+      InsertBp(t->tid, tab, b.addr, b.kind, b.id);
+    }
+  }
+  for (auto it = tab.begin(); it != tab.end();) {
+    if (want.count(it->first)) {
+      ++it;
+      continue;
+    }
+    // No longer wanted (its object was unmapped): restore the byte if it is still there.
+    errno = 0;
+    long word = ptrace(PTRACE_PEEKTEXT, t->tid, it->first, 0);
+    if (errno == 0 && (word & 0xff) == 0xcc)
+      ptrace(PTRACE_POKETEXT, t->tid, it->first, (word & ~0xffL) | it->second.orig);
+    it = tab.erase(it);
+  }
+}
+
+std::string Tracer::ReadString(pid_t tid, uint64_t addr) {
+  std::string out;
+  if (addr == 0) return out;
+  for (int i = 0; i < 16; i++) {
+    errno = 0;
+    long word = ptrace(PTRACE_PEEKDATA, tid, addr + 8 * i, 0);
+    if (errno != 0) break;
+    for (int k = 0; k < 8; k++) {
+      char c = static_cast<char>((word >> (8 * k)) & 0xff);
+      if (c == 0) return out;
+      out.push_back(c);
+    }
+  }
+  return out;
+}
+
+void Tracer::CloseFrame(Thread* t, size_t i) {
+  Thread::RegionFrame f = t->regions[i];
+  t->regions.erase(t->regions.begin() + static_cast<long>(i));
+  uint64_t n = t->instructions > f.start ? t->instructions - f.start : 0;
+  RegionStat& s = res_.regions[{f.kind, f.id}];
+  s.kind = f.kind;
+  s.id = f.id;
+  s.calls++;
+  s.total += n;
+  if (n < s.min) s.min = n;
+  if (n > s.max) s.max = n;
+}
+
+void Tracer::CloseAllFrames(Thread* t) {
+  while (!t->regions.empty()) CloseFrame(t, t->regions.size() - 1);
+}
+
+// A native thread starts single-stepping at r.rip (a breakpoint it just hit).
+void Tracer::EnterStepping(Thread* t, const struct user_regs_struct& r) {
+  t->native = false;
+  t->prev_rip = r.rip;
+  t->prev_rsp = r.rsp;
+  t->handlers = 0;
+  t->skip_trap = t->check_siginfo = t->after_exec = false;
+  int32_t root;
+  if (!t->roots.empty() && res_.tree[t->roots.back()].image == t->image) {
+    root = t->roots.back();
+  } else {
+    root = res_.tree.NewRoot(t->image);
+    t->roots.push_back(root);
+  }
+  t->stack.clear();
+  t->stack.push_back(Frame{UINT64_MAX, root});
+  int32_t bottom = res_.tree.Child(root, t->image, r.rip);
+  res_.tree[bottom].calls++;
+  t->stack.push_back(Frame{UINT64_MAX, bottom});
+  t->range_lo = t->range_hi = 0;
+}
+
+// A SIGTRAP of a thread running natively: one of our breakpoints, or the program's own.
+void Tracer::OnNativeTrap(Thread* t) {
+  struct user_regs_struct r;
+  if (ptrace(PTRACE_GETREGS, t->tid, 0, &r) != 0) return;
+  const Bp* bp = FindBp(t->pid, r.rip - 1);
+  if (!bp) {
+    OnSignal(t, SIGTRAP);
+    return;
+  }
+  int kind = bp->kind, id = bp->id;
+  r.rip -= 1;  // back onto the instruction the int3 replaced
+  ptrace(PTRACE_SETREGS, t->tid, 0, &r);
+  OnBreakpoint(t, r, kind, id);
+}
+
+// Thread `t` is stopped with r.rip at a breakpoint: open or close regions, then execute the
+// original instruction (stepped over, counted if the thread is now stepping).
+void Tracer::OnBreakpoint(Thread* t, struct user_regs_struct& r, int kind, int id) {
+  res_.breakpoint_hits++;
+  switch (kind) {
+    case kBpRendezvous:
+      Resolve(t);
+      break;
+    case kBpFunction: {
+      bool open = false;
+      for (const Thread::RegionFrame& f : t->regions) open |= f.kind == kind && f.id == id;
+      if (open) {
+        RegionStat& s = res_.regions[{kind, id}];
+        s.kind = kind;
+        s.id = id;
+        s.recursive++;
+      } else {
+        t->regions.push_back(Thread::RegionFrame{kind, id, r.rsp, t->instructions});
+      }
+      break;
+    }
+    case kBpStartAt:
+      if (!spans_started_) {
+        spans_started_ = true;
+        t->regions.push_back(Thread::RegionFrame{kind, id, 0, t->instructions});
+      }
+      break;
+    case kBpStopAt:
+      if (spans_started_ && !spans_stopped_) {
+        spans_stopped_ = true;
+        for (size_t i = t->regions.size(); i-- > 0;)
+          if (t->regions[i].kind == kBpStartAt) CloseFrame(t, i);
+      }
+      break;
+    case kBpMarkStart: {
+      std::string name = ReadString(t->tid, r.rdi);
+      int mid = -1;
+      for (size_t i = 0; i < res_.marker_names.size(); i++)
+        if (res_.marker_names[i] == name) mid = static_cast<int>(i);
+      if (mid < 0) {
+        mid = static_cast<int>(res_.marker_names.size());
+        res_.marker_names.push_back(name);
+      }
+      // The marker function is one `ret`: the region counts from the instruction after it.
+      t->regions.push_back(Thread::RegionFrame{kind, mid, 0, t->instructions + 1});
+      break;
+    }
+    case kBpMarkStop:
+      for (size_t i = t->regions.size(); i-- > 0;) {
+        if (t->regions[i].kind == kBpMarkStart) {
+          CloseFrame(t, i);
+          break;
+        }
+      }
+      break;
+    default:
+      break;
+  }
+  if (!t->regions.empty() && t->native) {
+    EnterStepping(t, r);
+  } else if (t->regions.empty() && !t->native) {
+    t->native = true;
+    t->stack.clear();
+  }
+  StepOver(t, 0);
+}
+
+// After a counted step (region mode): close the regions the step left; leave stepping when
+// none is open; treat the next instruction if it is under a breakpoint. True if it resumed t.
+bool Tracer::RegionAfterStep(Thread* t, const struct user_regs_struct& r) {
+  for (size_t i = t->regions.size(); i-- > 0;) {
+    const Thread::RegionFrame& f = t->regions[i];
+    if ((f.sp != 0 && r.rsp > f.sp) || (f.kind == kBpStartAt && spans_stopped_)) CloseFrame(t, i);
+  }
+  if (t->regions.empty()) {
+    t->native = true;
+    t->stack.clear();
+    Resume(t, PTRACE_CONT, 0);
+    return true;
+  }
+  if (const Bp* bp = FindBp(t->pid, r.rip)) {
+    struct user_regs_struct rr = r;
+    OnBreakpoint(t, rr, bp->kind, bp->id);
+    return true;
+  }
+  return false;
+}
+
+// Executes the instruction under the breakpoint at t's pc with its original byte back in
+// place, while every other natively running thread of the process is held stopped (so none
+// can run through the restored byte unseen); then puts the int3 back.
+void Tracer::StepOver(Thread* t, int sig) {
+  struct user_regs_struct r;
+  if (ptrace(PTRACE_GETREGS, t->tid, 0, &r) != 0) return;
+  const uint64_t addr = r.rip;
+  auto tab = bps_.find(t->pid);
+  if (tab == bps_.end() || tab->second.find(addr) == tab->second.end()) {
+    Resume(t, Req(t), sig);
+    return;
+  }
+  const uint8_t orig = tab->second[addr].orig;
+  std::vector<pid_t> others, paused;
+  for (const auto& kv : live_) {
+    const Thread& o = res_.threads[kv.second];
+    if (&o == t || o.pid != t->pid || !o.native || !o.started || o.exited || o.pre_exec) continue;
+    bool stopped = false;  // its stop is already collected, not yet handled
+    for (const auto& d : deferred_) stopped |= d.first == o.tid;
+    if (!stopped) others.push_back(o.tid);
+  }
+  for (pid_t o : others) ptrace(PTRACE_INTERRUPT, o, 0, 0);
+  for (pid_t o : others) {
+    int st;
+    pid_t w;
+    while ((w = waitpid(o, &st, __WALL)) < 0 && errno == EINTR) {}
+    if (w != o) continue;
+    if (WIFSTOPPED(st) && (st >> 16) == PTRACE_EVENT_STOP && WSTOPSIG(st) == SIGTRAP) paused.push_back(o);
+    else deferred_.emplace_back(o, st);  // stopped for another reason: handled in order later
+  }
+  auto poke = [&](pid_t via, uint8_t byte) {
+    errno = 0;
+    long word = ptrace(PTRACE_PEEKTEXT, via, addr, 0);
+    if (errno == 0) ptrace(PTRACE_POKETEXT, via, addr, (word & ~0xffL) | byte);
+  };
+  poke(t->tid, orig);
+  ptrace(PTRACE_SINGLESTEP, t->tid, 0, sig);
+  int st = 0;
+  while (waitpid(t->tid, &st, __WALL) < 0 && errno == EINTR) {}
+  pid_t via = WIFSTOPPED(st) ? t->tid : (paused.empty() ? 0 : paused[0]);
+  if (via > 0 && FindBp(t->pid, addr)) poke(via, 0xcc);
+  if (WIFSTOPPED(st) && t->native && WSTOPSIG(st) == SIGTRAP && (st >> 16) == 0) {
+    Resume(t, PTRACE_CONT, 0);  // uncounted: the thread left its regions at this breakpoint
+  } else {
+    deferred_.emplace_back(t->tid, st);  // a counted step (or a signal, an event, its death)
+  }
+  for (pid_t o : paused) ptrace(PTRACE_CONT, o, 0, 0);
+}
+
+// ---------------------------------------------------------------------------------------
+// Attach mode.
+
+namespace {
+// SIGTRAP pending for the thread itself (SigPnd of /proc/TID/status).
+bool TrapPending(pid_t tid) {
+  std::string st = proc::ReadFile("/proc/" + std::to_string(tid) + "/status");
+  size_t at = st.find("\nSigPnd:");
+  if (at == std::string::npos) return false;
+  unsigned long long mask = strtoull(st.c_str() + at + 8, nullptr, 16);
+  return (mask >> (SIGTRAP - 1)) & 1;
+}
+
+pid_t ParentOf(pid_t pid) {
+  std::string stat = proc::ReadFile("/proc/" + std::to_string(pid) + "/stat");
+  size_t close = stat.rfind(')');
+  if (close == std::string::npos) return 0;
+  int ppid = 0;
+  char state;
+  if (sscanf(stat.c_str() + close + 1, " %c %d", &state, &ppid) != 2) return 0;
+  return ppid;
+}
+}  // namespace
+
+bool Tracer::StartAttach() {
+  const pid_t pid = opts_.attach_pid;
+  res_.attached = true;
+  res_.root_pid = pid;
+  long opts = PTRACE_O_TRACECLONE | PTRACE_O_TRACEEXEC | PTRACE_O_TRACEEXIT;
+  if (opts_.follow) opts |= PTRACE_O_TRACEFORK | PTRACE_O_TRACEVFORK;
+  std::vector<pid_t> seized;
+  // Threads may be created while we attach: scan /proc/PID/task until a scan finds no new one
+  // (threads created by a seized thread are attached by the kernel, TRACECLONE).
+  for (int round = 0; round < 1000; round++) {
+    std::string dir = "/proc/" + std::to_string(pid) + "/task";
+    DIR* d = opendir(dir.c_str());
+    if (!d) {
+      if (seized.empty()) {
+        Fail("ESRCH", ESRCH, "ptrace", "no such process: " + std::to_string(pid));
+        return false;
+      }
+      break;
+    }
+    bool added = false;
+    while (struct dirent* e = readdir(d)) {
+      pid_t tid = static_cast<pid_t>(atoi(e->d_name));
+      if (tid <= 0) continue;
+      bool known = false;
+      for (pid_t s : seized) known |= s == tid;
+      if (known) continue;
+      if (ptrace(PTRACE_SEIZE, tid, 0, opts) != 0) {
+        int err = errno;
+        if (!seized.empty()) continue;  // gone, or attached already through a clone event
+        closedir(d);
+        Fail(ErrnoName(err), err, "ptrace",
+             "cannot attach to process " + std::to_string(pid) + ": " + strerror(err));
+        return false;
+      }
+      ptrace(PTRACE_INTERRUPT, tid, 0, 0);
+      seized.push_back(tid);
+      added = true;
+    }
+    closedir(d);
+    if (!added) break;
+  }
+  Process p;
+  p.pid = pid;
+  p.ppid = ParentOf(pid);
+  res_.processes.push_back(p);
+  proc_index_[pid] = 0;
+  int img = NewImage(pid, true, -1);
+  res_.processes[0].image = img;
+  for (pid_t tid : seized) {
+    Thread* t = NewThread(tid, pid, img);
+    t->native = opts_.region;
+  }
+  res_.start_ns = NowNs();
+  res_.ok = true;
+  StartWaker();
+  return true;
+}
+
+// A child of ours that sleeps for --duration (or forever): its death wakes the tracing
+// thread from waitpid, which then detaches. Cancel() kills it.
+void Tracer::StartWaker() {
+  pid_t p = fork();
+  if (p == 0) {
+    prctl(PR_SET_PDEATHSIG, SIGKILL);
+    signal(SIGINT, SIG_DFL);
+    signal(SIGTERM, SIG_DFL);
+    signal(SIGHUP, SIG_DFL);
+    sigset_t none;
+    sigemptyset(&none);
+    sigprocmask(SIG_SETMASK, &none, nullptr);
+    if (opts_.duration_ms > 0) {
+      struct timespec ts;
+      ts.tv_sec = static_cast<time_t>(opts_.duration_ms / 1000);
+      ts.tv_nsec = static_cast<long>((opts_.duration_ms % 1000) * 1000000);
+      while (nanosleep(&ts, &ts) != 0 && errno == EINTR) {}
+      _exit(0);
+    }
+    for (;;) pause();
+  }
+  std::lock_guard<std::mutex> lock(pids_mu_);
+  if (p > 0) waker_pid_ = p;
+  if (p > 0 && cancel_.load()) kill(p, SIGKILL);
+}
+
+// Stops every traced thread, takes the breakpoints out, and detaches each one where it was:
+// a signal it was about to receive is passed on, a breakpoint it hit is undone.
+void Tracer::DetachAll() {
+  std::map<pid_t, int> stops;
+  std::set<pid_t> waiting;
+  for (const auto& d : deferred_) stops[d.first] = d.second;
+  deferred_.clear();
+  for (const auto& e : early_stops_)
+    if (e.second != -1) stops[e.first] = e.second;
+  for (const auto& kv : live_) {
+    if (stops.count(kv.first)) continue;
+    ptrace(PTRACE_INTERRUPT, kv.first, 0, 0);
+    waiting.insert(kv.first);
+  }
+  while (!waiting.empty()) {
+    int st;
+    pid_t w = waitpid(-1, &st, __WALL);
+    if (w < 0) {
+      if (errno == EINTR) continue;
+      break;
+    }
+    if (w == waker_pid_) continue;
+    if (!WIFSTOPPED(st)) {
+      OnDeath(w, st);
+      waiting.erase(w);
+      stops.erase(w);
+      continue;
+    }
+    int ev = st >> 16;
+    if (ev == PTRACE_EVENT_CLONE || ev == PTRACE_EVENT_FORK || ev == PTRACE_EVENT_VFORK) {
+      unsigned long msg = 0;
+      ptrace(PTRACE_GETEVENTMSG, w, 0, &msg);
+      pid_t c = static_cast<pid_t>(msg);
+      if (!stops.count(c)) waiting.insert(c);  // its first stop follows
+    }
+    if (!stops.count(w)) stops[w] = st;
+    waiting.erase(w);
+  }
+  // A thread that finished a single step, or executed one of our int3s, just before the
+  // interrupt has that SIGTRAP pending behind the interrupt's stop: let it surface, to be
+  // undone (not delivered) below.
+  for (auto& kv : stops) {
+    Thread* t = Find(kv.first);
+    if (!t || !WIFSTOPPED(kv.second) || (kv.second >> 16) != PTRACE_EVENT_STOP) continue;
+    if (!TrapPending(kv.first)) continue;
+    ptrace(PTRACE_CONT, kv.first, 0, 0);
+    int st;
+    while (waitpid(kv.first, &st, __WALL) < 0 && errno == EINTR) {}
+    kv.second = st;
+  }
+  // Undo breakpoint hits, then take every int3 out (all threads are stopped now).
+  std::map<pid_t, int> sigs;
+  for (const auto& kv : stops) {
+    int st = kv.second;
+    int sig = 0;
+    if (WIFSTOPPED(st) && (st >> 16) == 0) {
+      sig = WSTOPSIG(st);
+      Thread* t = Find(kv.first);
+      if (sig == SIGTRAP) {
+        struct user_regs_struct r;
+        siginfo_t si;
+        if (t && t->native && ptrace(PTRACE_GETREGS, kv.first, 0, &r) == 0 && FindBp(t->pid, r.rip - 1)) {
+          r.rip -= 1;
+          ptrace(PTRACE_SETREGS, kv.first, 0, &r);
+          sig = 0;
+        } else if (t && !t->native && ptrace(PTRACE_GETSIGINFO, kv.first, 0, &si) == 0 && si.si_code > 0) {
+          sig = 0;  // the end of a single step
+        }
+      }
+    }
+    sigs[kv.first] = sig;
+  }
+  for (const auto& tab : bps_) {
+    for (const auto& kv : stops) {
+      if (proc::Tgid(kv.first) == tab.first && WIFSTOPPED(kv.second)) {
+        RemoveBps(kv.first, tab.second);
+        break;
+      }
+    }
+  }
+  for (const auto& kv : stops) {
+    if (!WIFSTOPPED(kv.second)) continue;
+    if (Thread* t = Find(kv.first)) CloseAllFrames(t);  // regions cut short by the detach
+    if (ptrace(PTRACE_DETACH, kv.first, 0, sigs[kv.first]) == 0) res_.detached = true;
+  }
+  live_.clear();
+  cached_tid_ = 0;
 }

@@ -7,6 +7,8 @@
 #include <atomic>
 #include <deque>
 #include <cstdint>
+#include <functional>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <set>
@@ -19,11 +21,34 @@
 #include "exec_maps.h"
 #include "spawn.h"
 
+// A breakpoint the region mode wants at a runtime address (resolved in TypeScript).
+enum BpKind : int {
+  kBpRendezvous = 0,  // ld.so's _dl_debug_state: objects were (un)mapped; resolve again
+  kBpFunction = 1,    // entry of a --function: a region until the matching return
+  kBpStartAt = 2,     // --start-at: stepping begins (first hit)
+  kBpStopAt = 3,      // --stop-at: stepping ends (first hit)
+  kBpMarkStart = 4,   // stepcount_start_marker(name): a marked region begins (nestable)
+  kBpMarkStop = 5,    // stepcount_stop_marker(): the innermost marked region ends
+};
+struct BpSpec {
+  uint64_t addr;
+  int kind;
+  int id;  // region id (kBpFunction, kBpStartAt); unused otherwise
+};
+// Blocking round trip to TypeScript: the breakpoints wanted in process `pid` given its maps.
+using ResolveFn = std::function<bool(pid_t pid, int image, const std::string& maps, std::vector<BpSpec>* out)>;
+
 struct TraceOptions {
   SpawnRequest spawn;
   bool follow = true;       // trace child processes too
   bool pin = true;          // pin tracer and tracee to one CPU
   int progress_ms = 200;    // interval between progress reports
+  // Region mode: run natively (PTRACE_CONT) and single-step only inside regions.
+  bool region = false;
+  ResolveFn resolve;
+  // Attach mode: PTRACE_SEIZE every thread of this process instead of spawning a command.
+  pid_t attach_pid = 0;
+  uint64_t duration_ms = 0;  // attach: detach after this long (0: until cancel or exit)
 };
 
 // One program image inside one process: from exec (or fork) to exit or the next exec.
@@ -70,6 +95,22 @@ struct Thread {
   bool check_siginfo = false;  // next SIGTRAP may be a real signal (kill to self)
   bool pre_exec = false;    // root before its execve: runs without stepping
   bool after_exec = false;  // next SIGTRAP is execve's own syscall-exit report: nothing ran
+  // Region mode only.
+  bool native = false;      // running with PTRACE_CONT: nothing is counted
+  struct RegionFrame {
+    int kind;               // BpKind of the breakpoint that opened it
+    int id;
+    uint64_t sp;            // kBpFunction: closes once rsp rises above it; 0: closed explicitly
+    uint64_t start;         // `instructions` when it opened
+  };
+  std::vector<RegionFrame> regions;
+};
+
+// Per-region totals (region mode): one entry per (kind, id).
+struct RegionStat {
+  int kind = 0, id = 0;
+  uint64_t calls = 0, total = 0, min = UINT64_MAX, max = 0;
+  uint64_t recursive = 0;   // entries while the same region was already open on the thread
 };
 
 // One syscall observed at the step after it: number, arguments, result.
@@ -109,6 +150,14 @@ struct TraceResult {
   std::vector<SyscallRecord> syscalls;
   std::vector<FileEvent> files;
   CallTree tree;
+  // Region mode.
+  std::map<std::pair<int, int>, RegionStat> regions;
+  std::vector<std::string> marker_names;  // marker region id -> name ("" when none given)
+  uint64_t breakpoint_hits = 0;
+  uint64_t resolves = 0;
+  // Attach mode.
+  bool attached = false;
+  bool detached = false;    // true: detached while the process was alive
 };
 
 class Tracer {
@@ -141,6 +190,38 @@ class Tracer {
   void KillAll();
   void Fail(const char* code, int err, const char* syscall, const std::string& message);
   Thread* Find(pid_t tid);
+  template <bool kRegion>
+  void StepImpl(Thread* t);
+  int Req(const Thread* t) const { return (t->pre_exec || t->native) ? PTRACE_CONT_ : PTRACE_SINGLESTEP_; }
+  // Region mode.
+  struct Bp {
+    int kind, id;
+    uint8_t orig;
+  };
+  using BpTable = std::unordered_map<uint64_t, Bp>;
+  const Bp* FindBp(pid_t pid, uint64_t addr) const;
+  void Resolve(Thread* t);
+  bool InsertBp(pid_t pid, BpTable& tab, uint64_t addr, int kind, int id);
+  void RemoveBps(pid_t pid, const BpTable& tab);
+  void OnNativeTrap(Thread* t);
+  void OnBreakpoint(Thread* t, struct user_regs_struct& r, int kind, int id);
+  bool RegionAfterStep(Thread* t, const struct user_regs_struct& r);
+  void CloseFrame(Thread* t, size_t i);
+  void CloseAllFrames(Thread* t);
+  void EnterStepping(Thread* t, const struct user_regs_struct& r);
+  void StepOver(Thread* t, int sig);
+  std::string ReadString(pid_t tid, uint64_t addr);
+  // Attach mode.
+  bool StartAttach();
+  void DetachAll();
+  void StartWaker();
+
+  std::unordered_map<pid_t, BpTable> bps_;          // pid -> its breakpoints (region mode)
+  std::unordered_map<pid_t, pid_t> strip_on_detach_;  // untraced fork child -> parent (remove int3s)
+  std::deque<std::pair<pid_t, int>> deferred_;      // stops collected out of order (step-over)
+  bool spans_started_ = false, spans_stopped_ = false;
+  pid_t waker_pid_ = 0;                              // attach: its death wakes the loop
+  static constexpr int PTRACE_CONT_ = 7, PTRACE_SINGLESTEP_ = 9;
 
   TraceOptions opts_;
   TraceResult res_;

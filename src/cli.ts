@@ -10,6 +10,7 @@ import { reportCommand } from './commands/report.js';
 import { addDisplayOptions } from './commands/report-options.js';
 import { runCommand } from './commands/run.js';
 import { CliError, EXIT } from './errors.js';
+import { addRegionOptions, parsePid } from './region/cli-options.js';
 
 const { version } = createRequire(import.meta.url)('../../package.json') as { version: string };
 
@@ -30,18 +31,34 @@ export function buildProgram(): Command {
   const run = program
     .command('run')
     .description('run a command, count every instruction it executes, report on stderr')
-    .argument('<command...>', 'the command and its arguments (put -- before it)')
+    .argument('[command...]', 'the command and its arguments (put -- before it)')
     .option('-o, --output <file>', 'write the full profile as JSON (atomically)')
     .option('-q, --quiet', 'no progress line and no report (use with -o)')
     .option('--no-follow', 'trace only the first process (child processes run untraced)')
     .option('--aslr', 'keep address-space randomisation on (default: off, for reproducible counts)')
     .option('--no-pin', 'do not pin stepcount and the command to one CPU');
   addRunOptions(run);
+  addRegionOptions(run);
   addDisplayOptions(run)
     .passThroughOptions()
     .exitOverride()
     .action(async (argv: string[], opts) => {
       const { status } = await runCommand(argv, opts);
+      process.exitCode = status;
+    });
+
+  const attach = program
+    .command('attach')
+    .description('attach to a running process, count what it executes until Ctrl-C / --duration / its exit, then detach')
+    .argument('<pid>', 'the process id', parsePid)
+    .option('-o, --output <file>', 'write the full profile as JSON (atomically)')
+    .option('-q, --quiet', 'no progress line and no report (use with -o)')
+    .option('--no-follow', 'do not trace processes it forks meanwhile');
+  addRegionOptions(attach, { pid: false });
+  addDisplayOptions(attach)
+    .exitOverride()
+    .action(async (pid: number, opts) => {
+      const { status } = await runCommand([], { ...opts, pid, pin: false });
       process.exitCode = status;
     });
 

@@ -20,6 +20,36 @@ export interface TraceOptions {
   pin: boolean;
   /** Interval between progress callbacks, in milliseconds. */
   progressIntervalMs: number;
+  /** Region mode: run natively, single-step only inside regions (breakpoints from `resolve`). */
+  region: boolean;
+  /** > 0: attach to this running process instead of starting `file` (then file/argv are unused). */
+  attachPid: number;
+  /** Attach mode: detach after this many milliseconds (0: at cancel() or when it exits). */
+  durationMs: number;
+}
+
+/** Breakpoint kinds of the region mode (addon/tracer.h BpKind). */
+export const BP = { rendezvous: 0, function: 1, startAt: 2, stopAt: 3, markStart: 4, markStop: 5 } as const;
+
+/**
+ * Region mode: called on the main thread (the tracing thread waits) at exec, at attach and at
+ * every ld.so rendezvous (after dlopen/dlclose), with the process's /proc/PID/maps. Returns
+ * every breakpoint the process should have now, as flat [address, BP kind, region id] triples.
+ * Must not throw (a throw counts as "no breakpoints").
+ */
+export type ResolveBreakpoints = (pid: number, image: number, maps: string) => number[];
+
+/** Per-region totals (region mode), per (kind, id). */
+export interface RawRegion {
+  kind: number;
+  /** Region id given by the resolver; for markers, an index into markerNames. */
+  id: number;
+  calls: bigint;
+  total: bigint;
+  min: bigint;
+  max: bigint;
+  /** Entries while the same region was already open on the thread (recursion). */
+  recursive: bigint;
 }
 
 export interface TraceProgress {
@@ -96,6 +126,13 @@ export interface RawTrace {
   /** Files opened for writing: index of the syscall record and the absolute path. */
   files: { syscall: number; path: string }[];
   tree: RawCallTree;
+  regions: RawRegion[];
+  markerNames: string[];
+  breakpointHits: bigint;
+  resolves: bigint;
+  attached: boolean;
+  /** Attach mode: detached while the process was still alive. */
+  detached: boolean;
 }
 
 export interface TraceHandle {
@@ -112,7 +149,7 @@ export interface NativeError extends Error {
 }
 
 interface Binding {
-  trace(options: TraceOptions, onProgress?: (p: TraceProgress) => void): TraceHandle;
+  trace(options: TraceOptions, onProgress?: (p: TraceProgress) => void, resolve?: ResolveBreakpoints): TraceHandle;
   demangle(names: string[]): string[];
 }
 
@@ -130,8 +167,12 @@ function check(cond: boolean, what: string): void {
 
 export function validateTraceOptions(o: TraceOptions): void {
   const isStr = (v: unknown): v is string => typeof v === 'string' && !v.includes('\0');
-  check(isStr(o.file) && o.file.startsWith('/'), 'file must be an absolute path');
-  check(Array.isArray(o.argv) && o.argv.length > 0 && o.argv.every(isStr), 'argv must be a non-empty array of strings');
+  check(typeof o.region === 'boolean', 'region must be a boolean');
+  check(Number.isInteger(o.attachPid) && o.attachPid >= 0 && o.attachPid < 2 ** 31, 'attachPid must be a pid or 0');
+  check(Number.isInteger(o.durationMs) && o.durationMs >= 0 && o.durationMs < 2 ** 53, 'durationMs must be a whole number of milliseconds');
+  const attach = o.attachPid > 0;
+  check(isStr(o.file) && (attach || o.file.startsWith('/')), 'file must be an absolute path');
+  check(Array.isArray(o.argv) && (attach || o.argv.length > 0) && o.argv.every(isStr), 'argv must be a non-empty array of strings');
   check(Array.isArray(o.env) && o.env.every((e) => isStr(e) && e.includes('=')), 'env must be KEY=VALUE strings');
   check(isStr(o.cwd), 'cwd must be a string');
   for (const k of ['aslr', 'follow', 'pin'] as const) check(typeof o[k] === 'boolean', `${k} must be a boolean`);
@@ -139,9 +180,10 @@ export function validateTraceOptions(o: TraceOptions): void {
     'progressIntervalMs must be an integer from 10 to 60000');
 }
 
-export function trace(options: TraceOptions, onProgress?: (p: TraceProgress) => void): TraceHandle {
+export function trace(options: TraceOptions, onProgress?: (p: TraceProgress) => void, resolve?: ResolveBreakpoints): TraceHandle {
   validateTraceOptions(options);
-  return load().trace(options, onProgress);
+  if (options.region && typeof resolve !== 'function') throw new TypeError('trace options: region mode needs a resolve function');
+  return load().trace(options, onProgress, resolve);
 }
 
 export function isNativeError(e: unknown): e is NativeError {

@@ -109,6 +109,35 @@ export interface Profile {
   callTree: CallTreeProfile;
   /** Symbolized view, computed when the profile was recorded (see attribution-types.ts). */
   attribution?: import('./attribution-types.js').Attribution;
+  /** Region mode (--function, --start-at/--stop-at, --markers): only these regions were
+   * single-stepped; every count above (totals, per address, call tree, syscalls) is restricted
+   * to them. Absent for a full trace. */
+  regions?: RegionsProfile;
+  /** Attach mode (run -p / attach): the process was already running. */
+  attached?: { pid: number; durationMs: number; detached: boolean };
+}
+
+/** One region: a function (per call, outermost call only under recursion), the start/stop
+ * span, or a marked region (stepcount_start(name) .. stepcount_stop()). */
+export interface RegionProfile {
+  kind: 'function' | 'span' | 'marker';
+  name: string;
+  /** Object holding the function ('' for span and markers). */
+  object: string;
+  calls: number;
+  total: number;
+  min: number;
+  max: number;
+  /** Recursive entries (inside an open call of the same function; counted in that call). */
+  recursive: number;
+}
+
+export interface RegionsProfile {
+  spec: { functions: string[]; startAt: string | null; stopAt: string | null; markers: boolean };
+  /** Breakpoint hits (region entries, rendezvous) and symbol resolutions (exec, dlopen). */
+  breakpointHits: number;
+  resolves: number;
+  list: RegionProfile[];
 }
 
 export interface RunMeta {

@@ -1,8 +1,7 @@
 // The results file of `stepcount bench` (and `merge`): every benchmark's profile, with a
 // summary first so that people and tools can read the numbers without the profiles.
-import { readFileSync } from 'node:fs';
 import { CliError, EXIT } from '../errors.js';
-import { loadProfile } from '../load-profile.js';
+import { loadProfile, readJsonFile } from '../load-profile.js';
 import { commandLine } from '../format.js';
 import { SCHEMA_VERSION, type Profile } from '../profile.js';
 import { VERSION } from '../record.js';
@@ -73,22 +72,6 @@ export interface BenchSet {
   benchmarks: BenchResult[];
 }
 
-function readJson(file: string, what: string): unknown {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a directory' : (e as Error).message;
-    throw new CliError(`cannot read ${what} ${file}: ${why}`, EXIT.noInput);
-  }
-  try {
-    return JSON.parse(text);
-  } catch {
-    throw new CliError(`${file} is not a stepcount profile or results file: not valid JSON`, EXIT.dataErr);
-  }
-}
-
 function bad(file: string, why: string): never {
   throw new CliError(`${file} is not a valid stepcount results file: ${why}`, EXIT.dataErr);
 }
@@ -117,7 +100,7 @@ export function checkResults(data: unknown, file: string): ResultsFile {
 }
 
 export function loadResults(file: string): ResultsFile {
-  const data = readJson(file, 'results file') as { format?: unknown } | null;
+  const data = readJsonFile(file, 'results file', 'a stepcount results file') as { format?: unknown } | null;
   if (!data || typeof data !== 'object' || data.format !== RESULTS_FORMAT) {
     bad(file, `no "format": "${RESULTS_FORMAT}" (written by stepcount bench or merge?)`);
   }
@@ -126,7 +109,7 @@ export function loadResults(file: string): ResultsFile {
 
 /** A profile (stepcount run -o) or a results file (stepcount bench / merge), for compare. */
 export function loadBenchSet(file: string): BenchSet {
-  const data = readJson(file, 'profile or results file') as { format?: unknown } | null;
+  const data = readJsonFile(file, 'profile or results file', 'a stepcount profile or results file') as { format?: unknown } | null;
   if (data && typeof data === 'object' && data.format === RESULTS_FORMAT) {
     return { file, kind: 'results', benchmarks: checkResults(data, file).benchmarks };
   }

@@ -2,6 +2,7 @@
 import { Chalk } from 'chalk';
 import type { Profile } from '../profile.js';
 import { filesSection, functionsSection, linesSection, objectsSection, syscallsSection, type Section } from './sections.js';
+import { regionsSection } from './regions.js';
 import { renderSummary } from './summary.js';
 
 export interface ReportOptions {
@@ -16,6 +17,7 @@ export const DEFAULT_SECTIONS: Section[] = ['object', 'function', 'syscall', 'fi
 
 export function renderReport(p: Profile, opts: ReportOptions): string {
   let text = renderSummary(p, { color: opts.color });
+  if (p.regions || p.attached) text += regionsSection(p, new Chalk({ level: opts.color ? 1 : 0 })).join('\n') + '\n';
   const a = p.attribution;
   if (!a || opts.sections.length === 0) return text;
   const c = new Chalk({ level: opts.color ? 1 : 0 });
