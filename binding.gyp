@@ -8,7 +8,9 @@
         "addon/spawn.cc",
         "addon/proc_files.cc",
         "addon/exec_maps.cc",
-        "addon/written_paths.cc"
+        "addon/written_paths.cc",
+        "addon/region.cc",
+        "addon/attach.cc"
       ],
       "include_dirs": ["<!(node -p \"require('node-addon-api').include_dir\")"],
       "defines": ["NAPI_VERSION=8", "NODE_ADDON_API_DISABLE_DEPRECATED"],

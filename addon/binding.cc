@@ -179,6 +179,7 @@ Napi::Value Trace(const Napi::CallbackInfo& info) {
   to.spawn.argv = StringArray(opts.Get("argv"));
   to.spawn.env = StringArray(opts.Get("env"));
   to.spawn.cwd = opts.Get("cwd").As<Napi::String>().Utf8Value();
+  to.spawn.stdin_path = opts.Get("stdin").As<Napi::String>().Utf8Value();
   to.spawn.disable_aslr = !opts.Get("aslr").As<Napi::Boolean>().Value();
   to.follow = opts.Get("follow").As<Napi::Boolean>().Value();
   to.pin = opts.Get("pin").As<Napi::Boolean>().Value();

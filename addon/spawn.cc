@@ -60,6 +60,14 @@ static void Report(int fd, int tag, int err) {
     CPU_SET(req.cpu, &set);
     sched_setaffinity(0, sizeof set, &set);  // best effort
   }
+  if (!req.stdin_path.empty()) {
+    int in = open(req.stdin_path.c_str(), O_RDONLY);
+    if (in < 0 || (in != 0 && dup2(in, 0) != 0)) {
+      Report(fd, kStdinFailed, errno);
+      _exit(127);
+    }
+    if (in != 0) close(in);
+  }
   if (!req.cwd.empty() && chdir(req.cwd.c_str()) != 0) {
     Report(fd, kChdirFailed, errno);
     _exit(127);

@@ -10,12 +10,13 @@ struct SpawnRequest {
   std::vector<std::string> argv;
   std::vector<std::string> env;   // "K=V"
   std::string cwd;                // empty: inherit
+  std::string stdin_path;         // empty: inherit stepcount's standard input
   bool disable_aslr = true;
   int cpu = -1;                   // >= 0: pin the child to this CPU
 };
 
 // Messages the child writes on the pipe before execve (tag, errno).
-enum ChildReport : int { kPersonalityFailed = 1, kChdirFailed = 2, kExecFailed = 3 };
+enum ChildReport : int { kPersonalityFailed = 1, kChdirFailed = 2, kExecFailed = 3, kStdinFailed = 4 };
 
 struct SpawnResult {
   pid_t pid = -1;

@@ -12,6 +12,8 @@ export interface TraceOptions {
   env: string[];
   /** Working directory of the command; '' inherits stepcount's. */
   cwd: string;
+  /** File the command reads as standard input; '' inherits stepcount's. */
+  stdin: string;
   /** Keep ASLR on (default off: reproducible addresses and counts). */
   aslr: boolean;
   /** Trace child processes (threads are always traced). */
@@ -175,6 +177,7 @@ export function validateTraceOptions(o: TraceOptions): void {
   check(Array.isArray(o.argv) && (attach || o.argv.length > 0) && o.argv.every(isStr), 'argv must be a non-empty array of strings');
   check(Array.isArray(o.env) && o.env.every((e) => isStr(e) && e.includes('=')), 'env must be KEY=VALUE strings');
   check(isStr(o.cwd), 'cwd must be a string');
+  check(isStr(o.stdin), 'stdin must be a string');
   for (const k of ['aslr', 'follow', 'pin'] as const) check(typeof o[k] === 'boolean', `${k} must be a boolean`);
   check(Number.isInteger(o.progressIntervalMs) && o.progressIntervalMs >= 10 && o.progressIntervalMs <= 60_000,
     'progressIntervalMs must be an integer from 10 to 60000');

@@ -1,6 +1,7 @@
 // Programmatic recording: trace one command and build its profile. Used by `run` and by
 // anything that runs commands (suites, repeated runs).
-import { readFileSync } from 'node:fs';
+import { accessSync, constants, readFileSync } from 'node:fs';
+import path from 'node:path';
 import { createRequire } from 'node:module';
 import { CliError, EXIT } from './errors.js';
 import { isNativeError, trace, type TraceProgress, type RawTrace } from './native.js';
@@ -18,6 +19,8 @@ export interface RecordOptions {
   argv: string[];
   /** Working directory (default: process.cwd()). */
   cwd?: string;
+  /** A file the command reads as standard input (default: stepcount's own stdin). */
+  stdinFile?: string;
   /** Environment of the command (default: process.env). */
   env?: Record<string, string | undefined>;
   follow?: boolean;
@@ -53,6 +56,7 @@ function nativeToCli(e: unknown, command: string, attachPid = 0): never {
       EXIT.noPerm,
     );
   }
+  if (e.syscall === 'open') throw new CliError(`cannot read the stdin file: ${e.message}`, EXIT.noInput);
   if (e.syscall === 'execve' || e.syscall === 'chdir') {
     if (e.code === 'ENOENT') throw new CliError(`command not found: ${command} (${e.message})`, EXIT.notFound);
     throw new CliError(`not executable: ${command} (${e.message})`, EXIT.notExecutable);
@@ -69,6 +73,13 @@ export async function recordProfile(opts: RecordOptions): Promise<Profile> {
   const env = Object.entries(envObj)
     .filter((e): e is [string, string] => e[1] !== undefined)
     .map(([k, v]) => `${k}=${v}`);
+  if (opts.stdinFile) {
+    try {
+      accessSync(path.resolve(cwd, opts.stdinFile), constants.R_OK);
+    } catch {
+      throw new CliError(`cannot read the stdin file ${opts.stdinFile} (check the path; it is relative to the command's working directory)`, EXIT.noInput);
+    }
+  }
   const file = resolveCommand(opts.argv[0]!, cwd, envObj.PATH);
   const follow = opts.follow ?? true;
   const startTime = new Date();
@@ -79,7 +90,7 @@ export async function recordProfile(opts: RecordOptions): Promise<Profile> {
     resolver = new BreakpointResolver(opts.regions!);
   }
   const handle = trace(
-    { file, argv: opts.argv, env, cwd: opts.cwd ?? '', aslr: Boolean(opts.aslr), follow, pin: opts.pin ?? true, progressIntervalMs: 200,
+    { file, argv: opts.argv, env, cwd: opts.cwd ?? '', stdin: opts.stdinFile ? path.resolve(cwd, opts.stdinFile) : '', aslr: Boolean(opts.aslr), follow, pin: opts.pin ?? true, progressIntervalMs: 200,
       region, attachPid: 0, durationMs: 0 },
     opts.onProgress,
     resolver?.resolve,
@@ -129,7 +140,7 @@ async function recordAttached(opts: RecordOptions, pid: number, durationMs: numb
   const follow = opts.follow ?? true;
   const startTime = new Date();
   const handle = trace(
-    { file: '', argv: [], env: [], cwd: '', aslr: true, follow, pin: false, progressIntervalMs: 200, region, attachPid: pid, durationMs },
+    { file: '', argv: [], env: [], cwd: '', stdin: '', aslr: true, follow, pin: false, progressIntervalMs: 200, region, attachPid: pid, durationMs },
     opts.onProgress,
     resolver?.resolve,
   );

@@ -31,6 +31,11 @@ test('fork + exec tree: every process counted, root exit status passes through',
   assert.is(c2!.exit!.code, 3);
   // child 1 has two images: the forked copy of the parent, then /bin/true after exec
   assert.is(c1!.images.length, 2);
+  // the maps snapshot that ends the first image is taken before the exec, not after it
+  const [forked, exec] = c1!.images.map((i) => profile.images[i]!);
+  assert.match(forked!.maps.exit, new RegExp(path.basename(bin)));
+  assert.not.match(forked!.maps.exit, /\/usr\/bin\/true/);
+  assert.match(exec!.maps.start, /\/usr\/bin\/true/);
   for (const proc of profile.processes) assert.ok(proc.instructions > 0);
   sumsAddUp(profile);
 });

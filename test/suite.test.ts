@@ -74,14 +74,28 @@ test('bench: a suite error, a missing suite and a bad --filter are one-line erro
   assert.match(nb.message, /no baseline "main" in .*empty\/ \(save one first with: stepcount bench SUITE --save-baseline main\)/);
 });
 
-test('stdin and function regions are accepted by the schema but not supported yet', async () => {
+test('suite entries read stdin from a file and can count one function', async () => {
   const dir = tempDir();
-  for (const field of [{ stdin: 'input.txt' }, { function: 'parse' }]) {
-    const file = writeSuite(dir, [{ name: 'x', command: '/bin/true', ...field }]);
-    const r = await ciCli(['bench', file, '--baseline-dir', dir]);
-    assert.is(r.status, CI_EXIT.unsupported);
-    assert.match(r.message, new RegExp(`benchmark "x": field "${Object.keys(field)[0]}".* not supported yet`));
-  }
+  writeFileSync(path.join(dir, 'input.txt'), 'line one\nline two\n');
+  const work = await buildFixture('region_work', { static: false });
+  const suite = writeSuite(dir, [
+    { name: 'wc', command: 'wc', args: ['-l'], stdin: 'input.txt' },
+    { name: 'work', command: work, function: 'work' },
+  ]);
+  const out = path.join(dir, 'results.json');
+  const r = await ciCli(['bench', suite, '-q', '-o', out, '--report', path.join(dir, 'report.txt')]);
+  assert.is(r.status, 0, r.message);
+  const res = loadResults(out);
+  const wc = res.benchmarks.find((b) => b.name === 'wc')!.profile;
+  const read = wc.syscalls.records.filter((x) => x[1] === 0 && x[5][0] === '0x0');
+  assert.ok(read.some((x) => x[2] === 18), 'wc read the 18 bytes of input.txt from its stdin');
+  // work() executes 2,002 instructions per call, 3 calls: only those are counted
+  assert.is(res.benchmarks.find((b) => b.name === 'work')!.profile.totals.instructions, 6006);
+
+  const missing = writeSuite(dir, [{ name: 'x', command: 'cat', stdin: 'nope.txt' }], 'missing.json');
+  const m = await ciCli(['bench', missing, '-q', '-o', path.join(dir, 'r2.json')]);
+  assert.is(m.status, EXIT.noInput);
+  assert.match(m.message, /benchmark "x": cannot read the stdin file nope\.txt/);
 });
 
 test('--filter picks benchmarks by regular expression; JS suites load too', async () => {

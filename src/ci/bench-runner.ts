@@ -8,7 +8,7 @@ import { runRepeated } from './runs.js';
 import { suiteEnv } from './env.js';
 import type { BenchResult } from './results.js';
 import { CI_EXIT } from './status.js';
-import { checkSupported, type BenchmarkSpec, type Suite } from './suite.js';
+import type { BenchmarkSpec, Suite } from './suite.js';
 
 export interface SuiteRunOptions {
   runs: number;
@@ -27,7 +27,15 @@ async function runOne(suite: Suite, b: BenchmarkSpec, opts: SuiteRunOptions, ind
   let res;
   try {
     res = await runRepeated(
-      { argv: [b.command, ...(b.args ?? [])], cwd, env: suiteEnv([suite.env, b.env]), onProgress: opts.onProgress, signal: opts.signal },
+      {
+        argv: [b.command, ...(b.args ?? [])],
+        cwd,
+        env: suiteEnv([suite.env, b.env]),
+        stdinFile: b.stdin,
+        regions: b.function ? { functions: [b.function], markers: false } : undefined,
+        onProgress: opts.onProgress,
+        signal: opts.signal,
+      },
       opts.runs,
       (run) => opts.onStart?.(index, total, b.name, run, opts.runs),
     );
@@ -50,7 +58,6 @@ async function runOne(suite: Suite, b: BenchmarkSpec, opts: SuiteRunOptions, ind
 
 /** Runs the benchmarks in order; throws Interrupted if `signal` aborts a trace. */
 export async function runSuite(suite: Suite, benchmarks: BenchmarkSpec[], opts: SuiteRunOptions): Promise<BenchResult[]> {
-  for (const b of benchmarks) checkSupported(b, suite.file);
   const out: BenchResult[] = [];
   for (const [i, b] of benchmarks.entries()) {
     const r = await runOne(suite, b, opts, i + 1, benchmarks.length);

@@ -1,5 +1,5 @@
 // Exit statuses of the CI commands (compare, bench, merge, and run --runs), beside the
-// general ones in ../errors.ts. Documented in docs/ci.md.
+// general ones in ../errors.ts. Documented in the README.
 export const CI_EXIT = {
   /** compare/bench: a benchmark grew beyond --threshold (like a failing test: status 1). */
   regression: 1,
@@ -7,6 +7,4 @@ export const CI_EXIT = {
   unstable: 3,
   /** bench: a benchmark's command exited with another status than the suite expects. */
   benchFailed: 4,
-  /** bench: the suite uses a field that is accepted but not implemented yet (stdin, function). */
-  unsupported: 69,
 } as const;

@@ -98,19 +98,6 @@ export function checkSuite(data: unknown, file: string): asserts data is { env?:
   }
 }
 
-/** Fields the schema accepts but this version cannot run yet. */
-export function checkSupported(b: BenchmarkSpec, file: string): void {
-  // TODO(stdin): needs a stdin file on RecordOptions that the native side opens for the
-  // tracee (a shell redirect would be traced and change the count).
-  if (b.stdin !== undefined) {
-    throw new CliError(`${file}: benchmark "${b.name}": field "stdin" is not supported yet (the command inherits stepcount's standard input)`, CI_EXIT.unsupported);
-  }
-  // TODO(regions): counting one function's region is a later issue.
-  if (b.function !== undefined) {
-    throw new CliError(`${file}: benchmark "${b.name}": field "function" (count one region) is not supported yet`, CI_EXIT.unsupported);
-  }
-}
-
 export async function loadSuite(file: string): Promise<Suite> {
   const data = await readSuite(file);
   checkSuite(data, file);
