@@ -143,7 +143,7 @@ void Tracer::DetachAll() {
   }
   while (!waiting.empty()) {
     int st;
-    pid_t w = waitpid(-1, &st, __WALL);
+    pid_t w = waitpid(-1, &st, __WALL | __WNOTHREAD);
     if (w < 0) {
       if (errno == EINTR) continue;
       break;
@@ -174,7 +174,7 @@ void Tracer::DetachAll() {
     if (!TrapPending(kv.first)) continue;
     ptrace(PTRACE_CONT, kv.first, 0, 0);
     int st;
-    while (waitpid(kv.first, &st, __WALL) < 0 && errno == EINTR) {}
+    while (waitpid(kv.first, &st, __WALL | __WNOTHREAD) < 0 && errno == EINTR) {}
     kv.second = st;
   }
   // Undo breakpoint hits, then take every int3 out (all threads are stopped now).

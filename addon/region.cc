@@ -268,7 +268,7 @@ void Tracer::StepOver(Thread* t, int sig) {
   for (pid_t o : others) {
     int st;
     pid_t w;
-    while ((w = waitpid(o, &st, __WALL)) < 0 && errno == EINTR) {}
+    while ((w = waitpid(o, &st, __WALL | __WNOTHREAD)) < 0 && errno == EINTR) {}
     if (w != o) continue;
     if (WIFSTOPPED(st) && (st >> 16) == PTRACE_EVENT_STOP && WSTOPSIG(st) == SIGTRAP) paused.push_back(o);
     else deferred_.emplace_back(o, st);  // stopped for another reason: handled in order later
@@ -281,7 +281,14 @@ void Tracer::StepOver(Thread* t, int sig) {
   poke(t->tid, orig);
   ptrace(PTRACE_SINGLESTEP, t->tid, 0, sig);
   int st = 0;
-  while (waitpid(t->tid, &st, __WALL) < 0 && errno == EINTR) {}
+  for (;;) {
+    while (waitpid(t->tid, &st, __WALL | __WNOTHREAD) < 0 && errno == EINTR) {}
+    // A PTRACE_INTERRUPT left pending by an earlier step-over (its stop was collected as
+    // something else) stops the thread before the instruction runs: step it again. The
+    // signal, if any, was already delivered by then.
+    if (!(WIFSTOPPED(st) && (st >> 16) == PTRACE_EVENT_STOP && WSTOPSIG(st) == SIGTRAP)) break;
+    ptrace(PTRACE_SINGLESTEP, t->tid, 0, 0);
+  }
   pid_t via = WIFSTOPPED(st) ? t->tid : (paused.empty() ? 0 : paused[0]);
   if (via > 0 && FindBp(t->pid, addr)) poke(via, 0xcc);
   if (WIFSTOPPED(st) && t->native && WSTOPSIG(st) == SIGTRAP && (st >> 16) == 0) {

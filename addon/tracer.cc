@@ -557,6 +557,9 @@ void Tracer::OnEvent(Thread* t, int event, int sig) {
       } else if (IsStopSignal(sig) && !t->pre_exec) {
         // Group-stop: stay stopped, as without stepcount, until SIGCONT.
         ptrace(PTRACE_LISTEN, t->tid, 0, 0);
+      } else if (opts_.region && !t->native && !t->pre_exec) {
+        // A stepping thread stopped by an interrupt may sit on a breakpoint: step over it.
+        StepOver(t, 0);
       } else {
         Resume(t, Req(t), 0);
       }
@@ -655,7 +658,9 @@ void Tracer::Loop(void (*report)(void*, const Progress&), void* ctx) {
       status = deferred_.front().second;
       deferred_.pop_front();
     } else {
-      tid = waitpid(-1, &status, __WALL);
+      // __WNOTHREAD: only this thread's tracees and children, never children that other
+      // threads of the Node process started (and a shorter scan per step).
+      tid = waitpid(-1, &status, __WALL | __WNOTHREAD);
       if (tid < 0) {
         if (errno == EINTR) continue;
         break;  // ECHILD: no tracee left

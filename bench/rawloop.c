@@ -1,7 +1,10 @@
 /*
  * rawloop: the physical limit of ptrace single-stepping on this machine.
  *
- *   rawloop [--pin CPU] [--no-aslr] -- prog args...
+ *   rawloop [--pin CPU] [--no-aslr] [--regs] -- prog args...
+ *
+ * --regs adds one PTRACE_GETREGS per step: the floor for any tracer that looks at the
+ * registers (stepcount must: rip for the address, orig_rax for syscalls, rsp for calls).
  *
  * Forks; the child does PTRACE_TRACEME (and, with --pin, pins itself to CPU)
  * (with --no-aslr, sets personality(ADDR_NO_RANDOMIZE), as stepcount does by
@@ -24,13 +27,14 @@
 #include <string.h>
 #include <sys/personality.h>
 #include <sys/ptrace.h>
+#include <sys/user.h>
 #include <sys/types.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
 static void usage(void) {
-    fprintf(stderr, "usage: rawloop [--pin CPU] [--no-aslr] -- prog args...\n");
+    fprintf(stderr, "usage: rawloop [--pin CPU] [--no-aslr] [--regs] -- prog args...\n");
     exit(2);
 }
 
@@ -44,11 +48,15 @@ static int pin_to(int cpu) {
 int main(int argc, char **argv) {
     int cpu = -1;
     int no_aslr = 0;
+    int regs = 0;
+    struct user_regs_struct r;
     int i = 1;
     for (; i < argc; i++) {
         if (strcmp(argv[i], "--") == 0) { i++; break; }
         if (strcmp(argv[i], "--no-aslr") == 0) {
             no_aslr = 1;
+        } else if (strcmp(argv[i], "--regs") == 0) {
+            regs = 1;
         } else if (strcmp(argv[i], "--pin") == 0 && i + 1 < argc) {
             char *end;
             long v = strtol(argv[++i], &end, 10);
@@ -100,6 +108,7 @@ int main(int argc, char **argv) {
         if (waitpid(pid, &st, 0) != pid) { perror("rawloop: waitpid"); return 2; }
         if (WIFSTOPPED(st)) {
             int s = WSTOPSIG(st);
+            if (regs) ptrace(PTRACE_GETREGS, pid, 0, &r);
             if (s == SIGTRAP) { steps++; sig = 0; }
             else sig = s; /* deliver real signals on the next step */
             continue;

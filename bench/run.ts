@@ -179,10 +179,10 @@ interface RawResult {
   rate: number;
 }
 
-function runRaw(rawloop: string, cmd: string[], cpu: number | null): RawResult {
+function runRaw(rawloop: string, cmd: string[], cpu: number | null, regs = false): RawResult {
   // --no-aslr: stepcount disables ASLR by default; without it the dynamic
   // workload's count occasionally varies by a few dozen instructions.
-  const args = [...(cpu === null ? [] : ['--pin', String(cpu)]), '--no-aslr', '--', ...cmd];
+  const args = [...(cpu === null ? [] : ['--pin', String(cpu)]), '--no-aslr', ...(regs ? ['--regs'] : []), '--', ...cmd];
   const r = spawnSync(rawloop, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], maxBuffer: 64 << 20 });
   if (r.error) throw new Error(`rawloop: ${r.error.message}`);
   const line = r.stderr
@@ -399,11 +399,11 @@ async function main(): Promise<void> {
 
   log(
     `bench: ${opts.rounds} round(s); allowed CPUs ${cpus.join(',')}; raw pinned to CPU ${pinCpu}; ` +
-      `modes: raw unpinned, raw pinned${withSc ? ', stepcount' : ''} (alternating)`,
+      `modes: raw unpinned, raw pinned, raw pinned + GETREGS${withSc ? ', stepcount' : ''} (alternating)`,
   );
 
   const rows: string[][] = [
-    ['workload', 'raw unpinned/s', 'raw pinned/s', 'stepcount/s', 'sc/best-raw', 'target >= 0.95'],
+    ['workload', 'raw unpinned/s', 'raw pinned/s', 'raw+GETREGS/s', 'stepcount/s', 'sc/best-raw', 'target >= 0.95', 'sc/raw+GETREGS'],
   ];
   const countRows: string[][] = [['workload', 'raw steps', 'stepcount instructions', 'sc - raw', 'agree?']];
 
@@ -411,6 +411,7 @@ async function main(): Promise<void> {
   for (const w of workloads) {
     const unpinned: RawResult[] = [];
     const pinned: RawResult[] = [];
+    const withRegs: RawResult[] = [];
     const sc: ScResult[] = [];
     // A failed run (e.g. dist/ being rebuilt under us) is logged and left out
     // of the medians rather than aborting the whole report.
@@ -435,6 +436,11 @@ async function main(): Promise<void> {
         pinned.push(p);
         log(`  ${tag}: raw pinned    ${fmtInt(p.steps)} steps in ${p.seconds.toFixed(2)} s = ${fmtRate(p.rate)}/s`);
       }
+      const g = attempt(`${tag}: raw pinned + GETREGS`, () => runRaw(b.rawloop, w.cmd, pinCpu, true));
+      if (g) {
+        withRegs.push(g);
+        log(`  ${tag}: raw + GETREGS  ${fmtInt(g.steps)} steps in ${g.seconds.toFixed(2)} s = ${fmtRate(g.rate)}/s`);
+      }
       if (withSc) {
         const s = attempt(`${tag}: stepcount`, () => runStepcount(root, tmp, w.cmd));
         if (s) {
@@ -452,13 +458,16 @@ async function main(): Promise<void> {
     const ms = withSc ? median(sc.map((x) => x.rate)) : NaN;
     const ratio = ms / best;
     const ok = Number.isFinite(ratio);
+    const mg = median(withRegs.map((x) => x.rate));
     rows.push([
       w.name,
       fmtRate(mu),
       fmtRate(mp),
+      fmtRate(mg),
       withSc ? fmtRate(ms) : 'n/a',
       ok ? ratio.toFixed(3) : 'n/a',
       ok ? (ratio >= 0.95 ? 'MET' : 'MISSED') : withSc ? 'NO DATA' : 'n/a',
+      ok && Number.isFinite(mg) ? (ms / mg).toFixed(3) : 'n/a',
     ]);
 
     const rawSteps = [...new Set([...unpinned, ...pinned].map((x) => x.steps))];

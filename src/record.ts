@@ -6,7 +6,7 @@ import { createRequire } from 'node:module';
 import { CliError, EXIT } from './errors.js';
 import { isNativeError, trace, type TraceProgress, type RawTrace } from './native.js';
 import { buildProfile, type Profile } from './profile.js';
-import { checkRegionSymbols, objectsOfProcess, objectsOfProgram } from './region/check.js';
+import { checkPendingSymbols, checkRegionSymbols, objectsOfProcess, objectsOfProgram, type PendingSymbol } from './region/check.js';
 import { regionsProfile } from './region/profile.js';
 import { BreakpointResolver } from './region/resolve.js';
 import { isRegionSpecActive, type RegionSpec } from './region/spec.js';
@@ -85,8 +85,11 @@ export async function recordProfile(opts: RecordOptions): Promise<Profile> {
   const startTime = new Date();
   const region = isRegionSpecActive(opts.regions);
   let resolver: BreakpointResolver | undefined;
+  let pending: PendingSymbol[] = [];
   if (region) {
-    checkRegionSymbols(opts.regions!, objectsOfProgram(file), `${file} or the libraries it links`);
+    const objects = objectsOfProgram(file);
+    // A dynamic program may dlopen the library that defines a --function: check those at the end.
+    pending = checkRegionSymbols(opts.regions!, objects, `${file} or the libraries it links`, objects.length > 1);
     resolver = new BreakpointResolver(opts.regions!);
   }
   const handle = trace(
@@ -107,6 +110,7 @@ export async function recordProfile(opts: RecordOptions): Promise<Profile> {
   }
   const profile = buildProfile(raw, { version: VERSION, command: file, argv: opts.argv, cwd, env, startTime, follow, aslrRequested: Boolean(opts.aslr) });
   if (resolver) addRegions(profile, raw, resolver);
+  if (!opts.signal?.aborted) checkPendingSymbols(pending, resolver?.regions ?? []);
   if (opts.signal?.aborted) {
     profile.complete = false;
     profile.exit.status = null;

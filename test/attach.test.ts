@@ -29,6 +29,8 @@ test('attach for 1 s, detach: the process keeps running, gets its signals, exits
   assert.is(p.attached!.detached, true);
   assert.ok(p.attached!.durationMs >= 900);
   assert.is(p.processes[0]!.exit, null);
+  const report = stepcount(['report', '--by', 'object', file]).stdout.toString();
+  assert.match(report, /exit status\s+none \(detached; the process kept running\)/);
 });
 
 test('run -p PID --function: counts only the region, then detaches', async () => {

@@ -1,10 +1,12 @@
 // Region mode: --function / --start-at / --stop-at / --markers. The program runs natively and
 // only the regions are single-stepped; counts are exact by construction (assembly fixtures).
+import { execFileSync } from 'node:child_process';
+import path from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import type { Profile } from '../src/profile.js';
-import { record, stepcount } from './helpers/cli.js';
-import { buildFixture } from './helpers/fixtures.js';
+import { record, stepcount, tempDir } from './helpers/cli.js';
+import { buildFixture, fixturesDir } from './helpers/fixtures.js';
 
 const WORK = 2002; // work(): mov + 1000 x (dec, jnz) + ret
 const dyn = { static: false };
@@ -45,8 +47,12 @@ test('recursion: one region per outermost call, recursive entries counted inside
   assert.is(profile.totals.instructions, 106);
 });
 
-test('4 threads calling work(): every call exact, output unchanged', async () => {
+test('4 threads calling work(): every call exact, output unchanged (5 runs: the threads race)', async () => {
   const bin = await buildFixture('region_threads', { ...dyn, pthread: true, defines: { K: 5 } });
+  for (let run = 0; run < 5; run++) await threadsRun(bin);
+});
+
+async function threadsRun(bin: string) {
   const { profile, result } = record([bin], ['--function', 'work']);
   assert.is(result.stdout.toString(), 'threads ok\n');
   assert.is(result.status, 0);
@@ -55,7 +61,7 @@ test('4 threads calling work(): every call exact, output unchanged', async () =>
   const counted = profile.processes[0]!.threads.filter((t) => t.instructions > 0);
   assert.is(counted.length, 4);
   for (const t of counted) assert.is(t.instructions, 5 * WORK);
-});
+}
 
 test('fork after the breakpoints are set: child traced, counts exact, output unchanged', async () => {
   const bin = await buildFixture('region_fork', dyn);
@@ -119,6 +125,22 @@ test('unknown function: one line with close matches, exit 69', async () => {
   const lines = r.stderr.trimEnd().split('\n');
   assert.is(lines.length, 1);
   assert.match(lines[0]!, /^stepcount: unknown function 'wrok': no such symbol in .*\(close matches: .*work/);
+});
+
+test('--function in a library the program loads with dlopen: counted once it is loaded', async () => {
+  const dir = tempDir();
+  const lib = path.join(dir, 'libsym.so');
+  execFileSync('gcc', ['-O0', '-shared', '-fPIC', '-o', lib, path.join(fixturesDir, 'sym_lib.c')]);
+  const prog = await buildFixture('sym_prog', { static: false, cflags: ['-ldl'] });
+  const { profile, result } = record([prog, '--dlopen', lib], ['--function', 'sym_lib_func']);
+  assert.is(result.status, 0);
+  const r = region(profile, 'sym_lib_func');
+  assert.is(r.calls, 1);
+  assert.ok(r.total > 0 && r.total === profile.totals.instructions, 'only the region is counted');
+  // a name that no library defines, even after the run, is still an error with close matches
+  const bad = stepcount(['run', '--function', 'sym_lib_fnuc', '--', prog, '--dlopen', lib]);
+  assert.is(bad.status, 69);
+  assert.match(bad.stderr, /^stepcount: unknown function 'sym_lib_fnuc': no such symbol in .* or any library it loaded/);
 });
 
 test('--markers on a program without markers: one line, exit 69', async () => {

@@ -60,8 +60,20 @@ export function closeMatches(pattern: string, names: Iterable<string>): string[]
   return [...new Set(scored.map((s) => s[1]))].slice(0, 5);
 }
 
-/** Throws a one-line CliError (EXIT_NO_SYMBOL) for a pattern that names no symbol. */
-export function checkRegionSymbols(spec: RegionSpec, objects: string[], where: string): void {
+/** A --function pattern no object defines yet: a library loaded later (dlopen) may. */
+export interface PendingSymbol {
+  pattern: string;
+  /** The one-line error to give if no library loaded during the run defines it either. */
+  error: CliError;
+}
+
+/**
+ * Throws a one-line CliError (EXIT_NO_SYMBOL) for a pattern that names no symbol. With
+ * `laterLoads` (a dynamic program, which may dlopen more libraries), --function patterns that
+ * are not found yet are returned instead, to be checked once the run is over.
+ */
+export function checkRegionSymbols(spec: RegionSpec, objects: string[], where: string, laterLoads = false): PendingSymbol[] {
+  const pending: PendingSymbol[] = [];
   const names = new Set<string>();
   for (const file of objects) {
     const obj = loadObject(file);
@@ -70,20 +82,31 @@ export function checkRegionSymbols(spec: RegionSpec, objects: string[], where: s
       for (const n of matchNames(raw, raw.startsWith('_Z') || raw.startsWith('_R') ? demangle(raw) : raw)) names.add(n);
     }
   }
-  const check = (what: string, pattern: string) => {
+  const check = (what: string, pattern: string, deferrable = false) => {
     const re = globToRegExp(pattern);
     for (const n of names) if (re.test(n)) return;
     const close = closeMatches(pattern, names);
-    throw new CliError(
-      `unknown ${what} '${pattern}': no such symbol in ${where}` +
+    const error = new CliError(
+      `unknown ${what} '${pattern}': no such symbol in ${where}${deferrable ? ' or any library it loaded' : ''}` +
         (close.length ? ` (close matches: ${close.join(', ')})` : ' (no close match; is it static inline, or stripped?)'),
       EXIT_NO_SYMBOL,
     );
+    if (!deferrable) throw error;
+    pending.push({ pattern, error });
   };
-  for (const f of spec.functions) check('function', f);
+  for (const f of spec.functions) check('function', f, laterLoads);
   if (spec.startAt) check('--start-at symbol', spec.startAt);
   if (spec.stopAt) check('--stop-at symbol', spec.stopAt);
   if (spec.markers && !names.has(MARK_START)) {
     throw new CliError(`--markers: no stepcount markers in ${where} (build it with include/stepcount.h and call stepcount_start())`, EXIT_NO_SYMBOL);
+  }
+  return pending;
+}
+
+/** After the run: a pending pattern that no loaded library defined either is an error. */
+export function checkPendingSymbols(pending: PendingSymbol[], resolved: { kind: string; name: string }[]): void {
+  for (const p of pending) {
+    const re = globToRegExp(p.pattern);
+    if (!resolved.some((r) => r.kind === 'function' && re.test(r.name))) throw p.error;
   }
 }

@@ -13,6 +13,13 @@ function exitText(e: ExitInfo | null): string {
   return String(e.code);
 }
 
+function exitStatusText(p: Profile): string {
+  if (p.attached?.detached) return 'none (detached; the process kept running)';
+  if (p.exit.status === null) return 'none (interrupted)';
+  const how = exitText(p.exit);
+  return how === String(p.exit.status) ? how : `${p.exit.status} (${how})`;
+}
+
 export function renderSummary(p: Profile, opts: RenderOptions): string {
   const c = new Chalk({ level: opts.color ? 1 : 0 });
   const t = p.totals;
@@ -25,7 +32,7 @@ export function renderSummary(p: Profile, opts: RenderOptions): string {
     ['syscalls', int(t.syscalls)],
     ['processes', `${int(t.processes)}   threads ${int(t.threads)}`],
     ['wall time', `${duration(p.wallTimeMs)}   (${int(t.stepsPerSecond)} steps/s)`],
-    ['exit status', p.exit.status === null ? 'none (interrupted)' : exitText(p.exit) === String(p.exit.status) ? String(p.exit.status) : `${p.exit.status} (${exitText(p.exit)})`],
+    ['exit status', exitStatusText(p)],
   ];
   for (const [k, v] of rows) out.push(`  ${k.padEnd(14)}${v}`);
 
