@@ -235,7 +235,6 @@ class Tracer {
   std::atomic<bool> cancel_{false};
   std::mutex pids_mu_;                              // guards killable_ (read by Cancel)
   std::set<pid_t> killable_;
-  friend struct TracerAccess;
 };
 
 template <typename ProgressFn>

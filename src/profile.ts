@@ -148,7 +148,6 @@ export interface RunMeta {
   env: string[];
   startTime: Date;
   follow: boolean;
-  aslrRequested: boolean;
 }
 
 export function envHash(env: string[]): string {

@@ -4,7 +4,7 @@ import { accessSync, constants, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { createRequire } from 'node:module';
 import { CliError, EXIT } from './errors.js';
-import { isNativeError, trace, type TraceProgress, type RawTrace } from './native.js';
+import { isNativeError, trace, type RawTrace, type TraceHandle, type TraceProgress } from './native.js';
 import { buildProfile, type Profile } from './profile.js';
 import { checkPendingSymbols, checkRegionSymbols, objectsOfProcess, objectsOfProgram, type PendingSymbol } from './region/check.js';
 import { regionsProfile } from './region/profile.js';
@@ -64,6 +64,19 @@ function nativeToCli(e: unknown, command: string, attachPid = 0): never {
   throw new CliError(`${e.syscall} failed: ${e.message} (${e.code})`, EXIT.software);
 }
 
+/** Waits for a trace; aborting `signal` cancels it (the tree is killed, the result partial). */
+async function settle(handle: TraceHandle, signal: AbortSignal | undefined, onError: (e: unknown) => never): Promise<RawTrace> {
+  const onAbort = () => handle.cancel();
+  signal?.addEventListener('abort', onAbort);
+  try {
+    return await handle.result;
+  } catch (e) {
+    return onError(e);
+  } finally {
+    signal?.removeEventListener('abort', onAbort);
+  }
+}
+
 /** Traces a command to completion (or until `signal` aborts) and returns its profile. */
 export async function recordProfile(opts: RecordOptions): Promise<Profile> {
   if (opts.attach) return recordAttached(opts, opts.attach.pid, opts.attach.durationMs ?? 0);
@@ -98,17 +111,8 @@ export async function recordProfile(opts: RecordOptions): Promise<Profile> {
     opts.onProgress,
     resolver?.resolve,
   );
-  const onAbort = () => handle.cancel();
-  opts.signal?.addEventListener('abort', onAbort);
-  let raw: RawTrace;
-  try {
-    raw = await handle.result;
-  } catch (e) {
-    nativeToCli(e, opts.argv[0]!);
-  } finally {
-    opts.signal?.removeEventListener('abort', onAbort);
-  }
-  const profile = buildProfile(raw, { version: VERSION, command: file, argv: opts.argv, cwd, env, startTime, follow, aslrRequested: Boolean(opts.aslr) });
+  const raw = await settle(handle, opts.signal, (e) => nativeToCli(e, opts.argv[0]!));
+  const profile = buildProfile(raw, { version: VERSION, command: file, argv: opts.argv, cwd, env, startTime, follow });
   if (resolver) addRegions(profile, raw, resolver);
   if (!opts.signal?.aborted) checkPendingSymbols(pending, resolver?.regions ?? []);
   if (opts.signal?.aborted) {
@@ -148,20 +152,11 @@ async function recordAttached(opts: RecordOptions, pid: number, durationMs: numb
     opts.onProgress,
     resolver?.resolve,
   );
-  const onAbort = () => handle.cancel();
-  opts.signal?.addEventListener('abort', onAbort);
-  let raw: RawTrace;
-  try {
-    raw = await handle.result;
-  } catch (e) {
-    nativeToCli(e, String(pid), pid);
-  } finally {
-    opts.signal?.removeEventListener('abort', onAbort);
-  }
+  const raw = await settle(handle, opts.signal, (e) => nativeToCli(e, String(pid), pid));
   const img = raw.images[0];
   const argv = img?.argv.length ? img.argv : [String(pid)];
   const profile = buildProfile(raw, {
-    version: VERSION, command: img?.exe ?? '', argv, cwd: '', env: [], startTime, follow, aslrRequested: true,
+    version: VERSION, command: img?.exe ?? '', argv, cwd: '', env: [], startTime, follow,
   });
   if (resolver) addRegions(profile, raw, resolver);
   profile.attached = { pid, durationMs: profile.wallTimeMs, detached: raw.detached };
