@@ -102,14 +102,12 @@ export async function buildFixture(name: string, opts: BuildOptions = {}): Promi
   } catch (err) {
     throw new Error(`fixtures: cannot read fixture source ${src}: ${(err as Error).message}`);
   }
-  const hash = createHash('sha256')
-    .update(name)
-    .update('\0')
-    .update(flags.join('\0'))
-    .update('\0')
-    .update(source)
-    .digest('hex')
-    .slice(0, 16);
+  const h = createHash('sha256').update(name).update('\0').update(flags.join('\0')).update('\0').update(source);
+  // Local headers (#include "x.h" in the fixtures directory) are part of the source too.
+  for (const m of source.toString('utf8').matchAll(/^#include "([\w./-]+)"/gm)) {
+    h.update('\0').update(await readFile(path.join(fixturesDir, m[1]!)));
+  }
+  const hash = h.digest('hex').slice(0, 16);
   const out = path.join(cacheDir, `${name}-${hash}`);
 
   const pending = inFlight.get(out);
