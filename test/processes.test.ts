@@ -1,10 +1,11 @@
 // Real multi-process and multi-thread programs, exit statuses, stdio pass-through, determinism.
+import { spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import type { Profile } from '../src/profile.js';
-import { record, stepcount, tempDir } from './helpers/cli.js';
+import { cliPath, record, stepcount, tempDir } from './helpers/cli.js';
 import { buildFixture } from './helpers/fixtures.js';
 
 function sumsAddUp(p: Profile) {
@@ -121,6 +122,21 @@ test('the profile records command, argv, cwd, env hash, host and ASLR off', asyn
   assert.is(p.complete, true);
   assert.ok(p.host.kernel.length > 0);
   assert.match(p.images[0]!.maps.start, new RegExp(bin.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')));
+});
+
+test('where personality(2) is forbidden (a container), one warning, the run goes on, aslr: true', async () => {
+  const deny = await buildFixture('deny_personality');
+  const bin = await buildFixture('exitcode');
+  const out = path.join(tempDir(), 'p.json');
+  const r = spawnSync(deny, [process.execPath, cliPath, 'run', '--by', 'object', '-o', out, '--', bin], {
+    encoding: 'utf8',
+    env: { ...process.env, NO_COLOR: '1' },
+  });
+  assert.is(r.status, 42, r.stderr);
+  assert.is(r.stderr.match(/warning: cannot disable ASLR/g)?.length, 1, r.stderr);
+  const p = JSON.parse(readFileSync(out, 'utf8')) as Profile;
+  assert.is(p.aslr, true);
+  assert.is(p.totals.instructions, 3, 'counting is unaffected');
 });
 
 test.run();
