@@ -14,6 +14,7 @@ import { makeResults, serializeResults, type ResultsFile } from '../ci/results.j
 import { addRunOptions, type RunCiOptions } from '../ci/run-options.js';
 import { checkStable, describeRuns, runStats } from '../ci/runs.js';
 import { filterBenchmarks, loadSuite } from '../ci/suite.js';
+import { Interrupts } from '../interrupts.js';
 import { CliError, EXIT } from '../errors.js';
 import { int } from '../format.js';
 import { checkWritable } from '../output-file.js';
@@ -29,8 +30,6 @@ export interface BenchOptions extends CompareCommandOptions, Pick<RunCiOptions, 
   export?: string[];
   quiet?: boolean;
 }
-
-const SIGNAL_STATUS: Record<string, number> = { SIGINT: EXIT.sigint, SIGTERM: EXIT.sigterm, SIGHUP: 129 };
 
 function ensureDir(dir: string): void {
   try {
@@ -52,19 +51,12 @@ export async function benchCommand(suiteFile: string, opts: BenchOptions): Promi
   const baseline = opts.baseline !== undefined ? loadBaseline(opts.baselineDir, opts.baseline) : undefined;
 
   const line = !opts.quiet && process.stderr.isTTY ? new BenchProgress(process.stderr) : undefined;
-  const abort = new AbortController();
-  let signal: string | undefined;
-  const onSignal = (sig: NodeJS.Signals) => {
-    signal ??= sig;
-    abort.abort();
-  };
-  const signals: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
-  for (const s of signals) process.on(s, onSignal);
+  const interrupts = new Interrupts();
   let benchmarks;
   try {
     benchmarks = await runSuite(suite, selected, {
       runs: opts.runs ?? 1,
-      signal: abort.signal,
+      signal: interrupts.signal,
       onStart: line && ((i, n, name, run, runs) => line.start(i, n, name, run, runs)),
       onProgress: line && ((p) => line.update(p)),
       onDone: (r, i, n) => {
@@ -75,10 +67,10 @@ export async function benchCommand(suiteFile: string, opts: BenchOptions): Promi
       },
     });
   } catch (e) {
-    if (e instanceof Interrupted) throw new CliError(`interrupted during benchmark "${e.message}": no results written`, SIGNAL_STATUS[signal ?? 'SIGINT']!);
+    if (e instanceof Interrupted) throw new CliError(`interrupted during benchmark "${e.message}": no results written`, interrupts.status ?? EXIT.sigint);
     throw e;
   } finally {
-    for (const s of signals) process.off(s, onSignal);
+    interrupts.dispose();
     line?.clear();
   }
 
@@ -115,7 +107,7 @@ export function register(program: Command): void {
   const cmd = program
     .command('bench')
     .description('run a suite of named benchmarks (JSON or JS file), write one results file, compare with a baseline')
-    .argument('<suite>', 'suite file: {"benchmarks": [{"name", "command", "args", ...}]} (see docs/ci.md)')
+    .argument('<suite>', 'suite file: {"benchmarks": [{"name", "command", "args", ...}]} (see the README)')
     .option('--filter <regex>', 'run only the benchmarks whose name matches')
     .option('-o, --output <file>', 'results file to write (default: BASELINE-DIR/latest.json)')
     .option('--save-baseline <name>', 'also save the results as baseline NAME')

@@ -1,5 +1,6 @@
 // Options shared by `run` and `report`: which sections, how many rows, which extra outputs.
 import { InvalidArgumentError, type Command } from 'commander';
+import { DEFAULT_SECTIONS } from '../report/index.js';
 import { SECTIONS, type Section } from '../report/sections.js';
 
 export interface DisplayOptions {
@@ -40,3 +41,12 @@ export function addDisplayOptions(cmd: Command): Command {
     .option('--pprof <file>', 'write a gzipped pprof profile (go tool pprof, Pyroscope, Grafana)')
     .option('--no-color', 'no colour in the report');
 }
+
+/** Sections to print: --by as given, else the defaults (with the line histogram under --lines). */
+export function sectionsFor(o: DisplayOptions): Section[] {
+  if (o.by) return o.by;
+  return o.lines ? [...DEFAULT_SECTIONS.slice(0, 2), 'line', ...DEFAULT_SECTIONS.slice(2)] : DEFAULT_SECTIONS;
+}
+
+/** Source lines are resolved when asked for, directly or through --by line. */
+export const wantsLines = (o: DisplayOptions): boolean => Boolean(o.lines) || Boolean(o.by?.includes('line'));

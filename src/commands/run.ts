@@ -12,8 +12,9 @@ import type { Profile } from '../profile.js';
 import { commandLine } from '../format.js';
 import { ProgressLine } from '../progress-line.js';
 import { regionRecordOptions } from '../region/cli-options.js';
-import { DEFAULT_SECTIONS, renderReport } from '../report/index.js';
-import type { DisplayOptions } from './report-options.js';
+import { renderReport } from '../report/index.js';
+import { Interrupts } from '../interrupts.js';
+import { sectionsFor, wantsLines, type DisplayOptions } from './report-options.js';
 
 export interface RunOptions extends DisplayOptions, RunCiOptions {
   output?: string;
@@ -23,22 +24,13 @@ export interface RunOptions extends DisplayOptions, RunCiOptions {
   follow: boolean;
 }
 
-const SIGNAL_STATUS: Record<string, number> = { SIGINT: EXIT.sigint, SIGTERM: EXIT.sigterm, SIGHUP: 129 };
-
 /** Traces the command; resolves with the profile and the status stepcount should exit with. */
 export async function runCommand(argv: string[], opts: RunOptions): Promise<{ profile: Profile; status: number }> {
   checkOutputs(opts);
   // The live line goes on stderr when it is a terminal, but not when stdout is one too: the
   // command's own output would interleave with it and redrawing would overwrite that output.
   const line = !opts.quiet && process.stderr.isTTY && !process.stdout.isTTY ? new ProgressLine(process.stderr) : undefined;
-  const abort = new AbortController();
-  let interrupted: string | undefined;
-  const onSignal = (sig: NodeJS.Signals) => {
-    interrupted ??= sig;
-    abort.abort();
-  };
-  const signals: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
-  for (const s of signals) process.on(s, onSignal);
+  const interrupts = new Interrupts();
   let profile: Profile;
   let stats: RunStats;
   try {
@@ -50,27 +42,26 @@ export async function runCommand(argv: string[], opts: RunOptions): Promise<{ pr
         aslr: opts.aslr,
         pin: opts.pin,
         onProgress: line && ((p) => line.update(p)),
-        signal: abort.signal,
+        signal: interrupts.signal,
         ...regionRecordOptions(opts),
       },
       opts.runs ?? 1,
     );
     profile = repeated.profile;
     stats = repeated.stats;
-    await ensureAttribution(profile, { lines: Boolean(opts.lines) || Boolean(opts.by?.includes('line')) });
+    await ensureAttribution(profile, { lines: wantsLines(opts) });
   } finally {
-    for (const s of signals) process.off(s, onSignal);
+    interrupts.dispose();
     line?.clear();
   }
   if (opts.output) writeAtomic(opts.output, JSON.stringify(profile) + '\n');
   await writeOutputs(profile, profile.attribution!, opts);
   if (!opts.quiet) {
-    const sections = opts.by ?? (opts.lines ? [...DEFAULT_SECTIONS.slice(0, 2), 'line' as const, ...DEFAULT_SECTIONS.slice(2)] : DEFAULT_SECTIONS);
-    process.stderr.write(renderReport(profile, { color: useColor(process.stderr, opts.color), sections, top: opts.top }));
+    process.stderr.write(renderReport(profile, { color: useColor(process.stderr, opts.color), sections: sectionsFor(opts), top: opts.top }));
   } else {
     for (const w of profile.warnings) process.stderr.write(`stepcount: warning: ${w}\n`);
   }
-  if (!interrupted) finishRuns(stats, opts, commandLine(argv));
-  const status = interrupted ? SIGNAL_STATUS[interrupted]! : (profile.exit.status ?? EXIT.software);
+  if (!interrupts.received) finishRuns(stats, opts, commandLine(argv));
+  const status = interrupts.status ?? profile.exit.status ?? EXIT.software;
   return { profile, status };
 }
